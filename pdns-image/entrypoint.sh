@@ -1,0 +1,165 @@
+#!/bin/bash
+# Starts PowerDNS (SQLite backend) for the bundled image. Also run directly on a host or in a
+# chroot by tests: every path and port comes from a PDNS_* variable (README.md lists them).
+# Steps: validate settings, create the database if missing, import new zone files, write
+# pdns.conf, check the zones, exec pdns_server in the foreground (so it receives the signals).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+log() { echo "entrypoint.sh: $*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+: "${PDNS_DATA_DIR:=/var/lib/powerdns}"
+: "${PDNS_DB:=$PDNS_DATA_DIR/pdns.sqlite3}"
+: "${PDNS_SEED_DB:=$here/seed.sqlite3}"
+: "${PDNS_ZONES_DIR:=/etc/powerdns/zones.d}"
+: "${PDNS_CONFIG_DIR:=/run/pdns}"
+: "${PDNS_SOCKET_DIR:=$PDNS_CONFIG_DIR}"
+: "${PDNS_LOCAL_ADDRESS:=0.0.0.0}"
+: "${PDNS_DNS_PORT:=5353}"
+: "${PDNS_API_ADDRESS:=0.0.0.0}"
+: "${PDNS_API_PORT:=8081}"
+: "${PDNS_WEBSERVER_ALLOW_FROM:=0.0.0.0/0,::/0}"
+: "${PDNS_LOGLEVEL:=4}"
+: "${PDNS_CACHE_TTL:=5}"
+: "${PDNS_QUERY_CACHE_TTL:=5}"
+: "${PDNS_NEGQUERY_CACHE_TTL:=5}"
+: "${PDNS_EXTRA_CONF:=}"
+: "${PDNS_BINARY:=pdns_server}"
+: "${PDNS_API_KEY:=}"
+: "${PDNS_API_KEY_FILE:=}"
+
+# --- validate ---------------------------------------------------------------------------
+integer() { # NAME MIN MAX
+  local value=${!1}
+  if ! [[ $value =~ ^[0-9]{1,5}$ ]] || ((10#$value < $2 || 10#$value > $3)); then
+    die "$1 must be an integer from $2 to $3, got '$value'"
+  fi
+}
+integer PDNS_DNS_PORT 1 65535
+integer PDNS_API_PORT 1 65535
+integer PDNS_LOGLEVEL 0 9
+integer PDNS_CACHE_TTL 0 86400
+integer PDNS_QUERY_CACHE_TTL 0 86400
+integer PDNS_NEGQUERY_CACHE_TTL 0 86400
+# A newline would smuggle extra settings into pdns.conf; PDNS_EXTRA_CONF is the way to add some.
+for name in PDNS_DATA_DIR PDNS_DB PDNS_ZONES_DIR PDNS_CONFIG_DIR PDNS_SOCKET_DIR \
+            PDNS_LOCAL_ADDRESS PDNS_API_ADDRESS PDNS_WEBSERVER_ALLOW_FROM; do
+  [ -n "${!name}" ] || die "$name must not be empty"
+  [[ ${!name} != *$'\n'* ]] || die "$name must be a single line"
+done
+for name in PDNS_DATA_DIR PDNS_DB PDNS_ZONES_DIR PDNS_CONFIG_DIR PDNS_SOCKET_DIR; do
+  [[ ${!name} == /* ]] || die "$name must be an absolute path, got '${!name}'"
+done
+
+if [ -n "$PDNS_API_KEY" ] && [ -n "$PDNS_API_KEY_FILE" ]; then
+  die "set only one of PDNS_API_KEY and PDNS_API_KEY_FILE"
+elif [ -n "$PDNS_API_KEY_FILE" ]; then
+  [ -r "$PDNS_API_KEY_FILE" ] || die "PDNS_API_KEY_FILE $PDNS_API_KEY_FILE is not a readable file"
+  api_key=$(cat "$PDNS_API_KEY_FILE")   # drops the trailing newline a Secret file often has
+  api_key=${api_key%$'\r'}
+  [ -n "$api_key" ] || die "PDNS_API_KEY_FILE $PDNS_API_KEY_FILE is empty"
+else
+  api_key=$PDNS_API_KEY
+  [ -n "$api_key" ] || die "set PDNS_API_KEY or PDNS_API_KEY_FILE (the PowerDNS API key)"
+fi
+[[ $api_key != *$'\n'* ]] || die "the API key must be a single line"
+unset PDNS_API_KEY   # pdns_server does not need it in its environment
+
+command -v "$PDNS_BINARY" >/dev/null || die "PDNS_BINARY $PDNS_BINARY is not an executable"
+
+# --- directories --------------------------------------------------------------------------
+# SQLite writes its WAL and lock files next to the database, so its directory must be writable.
+for name in PDNS_DATA_DIR PDNS_CONFIG_DIR PDNS_SOCKET_DIR; do
+  mkdir -p "${!name}" 2>/dev/null || die "$name ${!name} does not exist and cannot be created by uid $(id -u)"
+  [ -w "${!name}" ] || die "$name ${!name} is not writable by uid $(id -u) (on Kubernetes: set fsGroup, or mount an emptyDir)"
+done
+db_dir=$(dirname "$PDNS_DB")
+[ -w "$db_dir" ] || die "the directory of PDNS_DB ($db_dir) is not writable by uid $(id -u)"
+
+shopt -s nullglob
+zone_files=()
+[ -d "$PDNS_ZONES_DIR" ] && zone_files=("$PDNS_ZONES_DIR"/*.zone)
+
+# --- database -----------------------------------------------------------------------------
+# An empty volume gets the image's seed (its example zones) only when no zone files are
+# mounted; otherwise it starts from the packaged schema and gets exactly the mounted zones.
+if [ ! -s "$PDNS_DB" ]; then
+  tmp="$PDNS_DB.new"
+  rm -f "$tmp"
+  if [ ${#zone_files[@]} -eq 0 ] && [ -f "$PDNS_SEED_DB" ]; then
+    log "creating $PDNS_DB from the seed $PDNS_SEED_DB"
+    cp "$PDNS_SEED_DB" "$tmp"
+  else
+    log "creating $PDNS_DB from the packaged schema"
+    sqlite3 -bail "$tmp" </usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql
+  fi
+  mv "$tmp" "$PDNS_DB"
+fi
+[ -w "$PDNS_DB" ] || die "PDNS_DB $PDNS_DB is not writable by uid $(id -u)"
+
+# --- zones --------------------------------------------------------------------------------
+# Convention: PDNS_ZONES_DIR/<zone>.zone is a BIND zone file for <zone> (a ConfigMap key per
+# zone). A zone already in the database is left alone: the API owns it after its first import,
+# and restarts must neither duplicate nor reset it. Each zone is imported in its own
+# transaction, so one zone that exists or fails never half-loads another.
+sql="$PDNS_CONFIG_DIR/zone-import.sql"
+for file in "${zone_files[@]}"; do
+  zone=$(basename "$file" .zone)
+  zone=${zone%.}
+  zone=${zone,,}
+  [[ $zone =~ ^[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?$ ]] || die "zone file $file: '$zone' is not a zone name"
+  if [ "$(sqlite3 "$PDNS_DB" "SELECT count(*) FROM domains WHERE name = '$zone'")" != 0 ]; then
+    log "zone $zone is already in the database; $file not imported again"
+    continue
+  fi
+  zone2sql --gsqlite --zone="$file" --zone-name="$zone." >"$sql" 2>"$sql.err" \
+    || die "zone2sql failed on $file: $(tr '\r' '\n' <"$sql.err" | tail -n 3)"
+  before=$(sqlite3 "$PDNS_DB" 'SELECT count(*) FROM domains')
+  # The guard rows make the transaction fail unless the file added exactly this one zone,
+  # with an SOA (without one the zone answers REFUSED); -bail then rolls everything back.
+  if ! {
+    echo 'BEGIN;'
+    cat "$sql"
+    echo 'CREATE TEMP TABLE guard(ok INTEGER CHECK (ok = 1));'
+    echo "INSERT INTO guard SELECT count(*) FROM domains d WHERE d.name = '$zone'
+            AND EXISTS (SELECT 1 FROM records r WHERE r.domain_id = d.id AND r.type = 'SOA');"
+    echo "INSERT INTO guard SELECT count(*) - $before FROM domains;"
+    echo 'COMMIT;'
+  } | sqlite3 -bail "$PDNS_DB" >/dev/null 2>"$sql.err"; then
+    die "importing $file failed (it must hold zone $zone with an SOA record and nothing else): $(cat "$sql.err")"
+  fi
+  log "imported zone $zone from $file"
+done
+rm -f "$sql" "$sql.err"
+
+# --- configuration ------------------------------------------------------------------------
+conf="$PDNS_CONFIG_DIR/pdns.conf"
+(
+  umask 077   # the file holds the API key
+  {
+    cat "$here/pdns.conf"
+    echo "# from the environment (entrypoint.sh)"
+    echo "gsqlite3-database=$PDNS_DB"
+    echo "api-key=$api_key"
+    echo "webserver-address=$PDNS_API_ADDRESS"
+    echo "webserver-port=$PDNS_API_PORT"
+    echo "webserver-allow-from=$PDNS_WEBSERVER_ALLOW_FROM"
+    echo "local-address=$PDNS_LOCAL_ADDRESS"
+    echo "local-port=$PDNS_DNS_PORT"
+    echo "socket-dir=$PDNS_SOCKET_DIR"
+    echo "loglevel=$PDNS_LOGLEVEL"
+    # Small caches: a challenge zone is tiny and quiet, and answers must follow API edits.
+    echo "cache-ttl=$PDNS_CACHE_TTL"
+    echo "query-cache-ttl=$PDNS_QUERY_CACHE_TTL"
+    echo "negquery-cache-ttl=$PDNS_NEGQUERY_CACHE_TTL"
+    [ -z "$PDNS_EXTRA_CONF" ] || printf '# PDNS_EXTRA_CONF\n%s\n' "$PDNS_EXTRA_CONF"
+  } >"$conf.new"
+)
+mv "$conf.new" "$conf"
+
+pdnsutil --config-dir="$PDNS_CONFIG_DIR" check-all-zones >&2 \
+  || die "pdnsutil check-all-zones failed for $PDNS_DB"
+
+log "starting $PDNS_BINARY (DNS on $PDNS_LOCAL_ADDRESS:$PDNS_DNS_PORT, API on $PDNS_API_ADDRESS:$PDNS_API_PORT)"
+exec "$PDNS_BINARY" --config-dir="$PDNS_CONFIG_DIR"

@@ -1,0 +1,97 @@
+#!/bin/bash
+# rootfs.sh DIR
+# Makes DIR a Debian trixie root file system set up exactly as the bundled image is (install.sh,
+# the scripts under /pdns-image, the seed database, the pdns-owned directories), so tests can run
+# the image's PowerDNS without a Docker engine:
+#   chroot DIR /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin PDNS_...=... /pdns-image/entrypoint.sh
+# The expensive part (debootstrap + packages, about a minute) is cached as a tarball; the
+# scripts and the seed are refreshed on every run, so edits to them need no rebuild.
+# Environment: PDNS_ROOTFS_CACHE (tarball path), DEBIAN_MIRROR (default: apt's own mirror).
+set -euo pipefail
+
+[ $# -eq 1 ] || { echo "usage: $0 DIR" >&2; exit 2; }
+here=$(cd "$(dirname "$0")" && pwd)
+dir=$(realpath -m "$1")
+cache=${PDNS_ROOTFS_CACHE:-/var/cache/pdns-webhook/trixie-rootfs.tar.gz}
+finished="$dir/.pdns-image-rootfs"   # written last: DIR holds a complete root file system
+log() { echo "rootfs.sh: $*" >&2; }
+in_root() { chroot "$dir" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"; }
+
+# The Debian mirror this machine's apt uses (the project names none): the first non-security
+# source in deb822 files, else in sources.list.
+mirror() {
+  if [ -n "${DEBIAN_MIRROR:-}" ]; then echo "$DEBIAN_MIRROR"; return; fi
+  local m=
+  shopt -s nullglob
+  local sources=(/etc/apt/sources.list.d/*.sources)
+  [ ${#sources[@]} -eq 0 ] || m=$(awk 'BEGIN { RS = "" } !/-security/ && match($0, /URIs:[ \t]*[^ \t\n]+/) {
+      u = substr($0, RSTART, RLENGTH); sub(/URIs:[ \t]*/, "", u); print u; exit }' "${sources[@]}")
+  if [ -z "$m" ] && [ -f /etc/apt/sources.list ]; then
+    m=$(awk '$1 == "deb" && !/security/ { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z+]+:\/\//) { print $i; exit } }' \
+      /etc/apt/sources.list)
+  fi
+  [ -n "$m" ] || { log "no Debian mirror found in apt's sources; set DEBIAN_MIRROR"; exit 1; }
+  echo "$m"
+}
+
+# Never delete through a mount point (a bind-mounted /dev would be emptied on the host).
+assert_unmounted() {
+  if findmnt -rn -o TARGET | grep -q "^$dir\(/\|$\)"; then
+    log "something is mounted under $dir; unmount it first"
+    exit 1
+  fi
+}
+
+mounted_proc=
+cleanup() { [ -z "$mounted_proc" ] || umount "$dir/proc"; }
+trap cleanup EXIT
+mount_proc() {
+  if ! mountpoint -q "$dir/proc"; then mount -t proc proc "$dir/proc"; mounted_proc=1; fi
+}
+
+mkdir -p "$(dirname "$cache")"
+# Serialise concurrent callers (test assemblies running in parallel).
+exec 9>"$(dirname "$cache")/rootfs.lock"
+flock 9
+
+if [ -f "$finished" ]; then
+  log "reusing $dir"
+else
+  assert_unmounted
+  rm -rf --one-file-system "$dir"
+  mkdir -p "$dir"
+  if [ -s "$cache" ]; then
+    log "extracting $cache into $dir"
+    tar -xzf "$cache" -C "$dir" --numeric-owner
+  else
+    command -v debootstrap >/dev/null || { apt-get update >&2 && apt-get install -y debootstrap >&2; }
+    log "debootstrap trixie into $dir (about a minute)"
+    debootstrap --variant=minbase trixie "$dir" "$(mirror)" >&2
+    cp -L /etc/resolv.conf "$dir/etc/resolv.conf"   # apt inside needs name resolution
+    mkdir -p "$dir/pdns-image"
+    cp "$here/install.sh" "$dir/pdns-image/"
+    mount_proc
+    log "installing PowerDNS with install.sh"
+    in_root /pdns-image/install.sh >&2
+    umount "$dir/proc"; mounted_proc=
+    log "caching $dir as $cache"
+    tar -czf "$cache.tmp" -C "$dir" --numeric-owner --one-file-system --exclude=./pdns-image .
+    mv "$cache.tmp" "$cache"
+  fi
+fi
+
+# What the Dockerfile does after the packages: copy the recipe, build the seed, make the
+# directories the entrypoint's defaults need, owned by pdns (the image runs as that user).
+log "copying $here into $dir/pdns-image and building the seed"
+rm -rf "$dir/pdns-image"
+mkdir -p "$dir/pdns-image"
+cp -R "$here/." "$dir/pdns-image/"
+rm -f "$dir/pdns-image/seed.sqlite3"
+mount_proc
+in_root /pdns-image/install.sh >&2
+in_root /pdns-image/build-seed.sh /pdns-image/seed.sqlite3 /pdns-image/zones
+in_root install -d -o pdns -g pdns /var/lib/powerdns /run/pdns /etc/powerdns/zones.d
+# Start like a fresh container: no database, configuration or zones left by an earlier run.
+find "$dir/var/lib/powerdns" "$dir/run/pdns" "$dir/etc/powerdns/zones.d" -mindepth 1 -delete
+touch "$finished"
+log "ready: $dir ($(in_root pdns_server --version 2>&1 | grep -o 'Authoritative Server [0-9.]*'))"

@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Polly;
+using Polly.Registry;
+using Refit;
+
+namespace PowerDnsClient;
+
+/// <summary>
+/// Builds an <see cref="IPowerDnsApi"/> per endpoint. The endpoint comes from each Issuer, so clients are cheap and
+/// built per call, over one pooled transport per distinct CA bundle: a tenant's CA is never trusted for another
+/// tenant's connections.
+/// </summary>
+public sealed class PowerDnsClientFactory(ResiliencePipelineProvider<string> pipelines)
+{
+    internal const string PipelineName = "PowerDns";
+    private static readonly RefitSettings Settings = new(new SystemTextJsonContentSerializer(PowerDnsJsonContext.Default.Options));
+    private readonly ConcurrentDictionary<string, HttpMessageHandler> _transports = new();
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline = pipelines.GetPipeline<HttpResponseMessage>(PipelineName);
+
+    /// <summary>A client for <paramref name="endpoint"/>; every failure surfaces as <see cref="PowerDnsException"/>.</summary>
+    public IPowerDnsApi Create(PowerDnsEndpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var handler = new PowerDnsHandler(endpoint, _pipeline) { InnerHandler = _transports.GetOrAdd(endpoint.CaBundle ?? "", CreateTransport) };
+        var http = new HttpClient(handler, disposeHandler: false)
+        {
+            BaseAddress = new Uri(endpoint.BaseAddress.ToString().TrimEnd('/')),
+            Timeout = Timeout.InfiniteTimeSpan,   // each attempt has its own limit; the caller's token bounds the whole call
+        };
+        return RestService.ForGenerated<IPowerDnsApi>(http, Settings);
+    }
+
+    private static SocketsHttpHandler CreateTransport(string caBundle)
+    {
+        var transport = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) };
+        if (caBundle.Length > 0)
+        {
+            var roots = new X509Certificate2Collection();
+            roots.ImportFromPem(caBundle);
+            transport.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
+                errors == SslPolicyErrors.None
+                || (errors == SslPolicyErrors.RemoteCertificateChainErrors && certificate is X509Certificate2 leaf && ChainsTo(leaf, chain, roots));
+        }
+
+        return transport;
+    }
+
+    // The system store said no; the bundle is *added* to it, so try again with the bundle as the only roots.
+    // Host name mismatches never reach this point (they are a different SslPolicyErrors flag).
+    private static bool ChainsTo(X509Certificate2 leaf, X509Chain? presented, X509Certificate2Collection roots)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        if (presented is not null)
+        {
+            chain.ChainPolicy.ExtraStore.AddRange(presented.ChainElements.Select(e => e.Certificate).ToArray());
+        }
+
+        return chain.Build(leaf);
+    }
+}

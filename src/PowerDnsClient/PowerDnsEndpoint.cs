@@ -1,0 +1,29 @@
+namespace PowerDnsClient;
+
+/// <summary>Where and how to reach one PowerDNS API. <see cref="ToString"/> never shows the key.</summary>
+/// <param name="BaseAddress">API base URL, <c>http</c> or <c>https</c>, possibly with a path prefix (<c>https://x/pdns</c>).</param>
+/// <param name="ServerId">The PowerDNS server id, usually <c>localhost</c>.</param>
+/// <param name="ApiKey">The API key, sent in <see cref="ApiKeyHeaderName"/>.</param>
+public sealed record PowerDnsEndpoint(Uri BaseAddress, string ServerId, string ApiKey)
+{
+    /// <summary>The header carrying the key; proxies may want <c>Authorization</c>.</summary>
+    public string ApiKeyHeaderName { get; init; } = "X-API-Key";
+
+    /// <summary>A scheme written before the key, such as <c>Bearer</c>; none by default.</summary>
+    public string? ApiKeyScheme { get; init; }
+
+    /// <summary>Extra headers sent with every call.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>PEM certificates trusted <em>in addition to</em> the system store.</summary>
+    public string? CaBundle { get; init; }
+
+    /// <summary>Time limit of one HTTP attempt.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The value of the key header.</summary>
+    internal string ApiKeyHeaderValue => ApiKeyScheme is { Length: > 0 } scheme ? $"{scheme} {ApiKey}" : ApiKey;
+
+    /// <summary>The URL only: an endpoint may be logged, its key never.</summary>
+    public override string ToString() => BaseAddress.ToString();
+}

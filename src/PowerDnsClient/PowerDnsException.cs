@@ -1,0 +1,56 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace PowerDnsClient;
+
+/// <summary>
+/// A PowerDNS API call that failed: the method and URL (never the key), the HTTP status and PowerDNS's own
+/// <c>error</c> text, or the transport error when no answer came.
+/// </summary>
+public sealed partial class PowerDnsException : Exception
+{
+    private PowerDnsException(string message, HttpMethod method, Uri? url, HttpStatusCode? statusCode, string? error, Exception? inner)
+        : base(message, inner)
+    {
+        Method = method;
+        Url = url;
+        StatusCode = statusCode;
+        Error = error;
+    }
+
+    /// <summary>The HTTP method of the failed call.</summary>
+    public HttpMethod Method { get; }
+
+    /// <summary>The URL of the failed call.</summary>
+    public Uri? Url { get; }
+
+    /// <summary>The HTTP status, or null when PowerDNS could not be reached.</summary>
+    public HttpStatusCode? StatusCode { get; }
+
+    /// <summary>PowerDNS's <c>error</c> text (or the body of a non-JSON answer).</summary>
+    public string? Error { get; }
+
+    internal static async Task<PowerDnsException> FromResponseAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var request = response.RequestMessage!;
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        var error = ErrorText(body);
+        var status = $"{(int)response.StatusCode} {response.ReasonPhrase}";
+        var message = $"PowerDNS API {request.Method} {request.RequestUri} answered {status}" + (error.Length > 0 ? $": {error}" : "");
+        return new(message, request.Method, request.RequestUri, response.StatusCode, error, null);
+    }
+
+    internal static PowerDnsException Unreachable(HttpRequestMessage request, Exception cause) =>
+        new($"PowerDNS API {request.Method} {request.RequestUri} failed: {cause.Message}", request.Method, request.RequestUri, null, null, cause);
+
+    // PowerDNS answers {"error": "..."}; a proxy in front of it may answer anything, so this never throws.
+    private static string ErrorText(string body)
+    {
+        var match = ErrorField().Match(body);
+        var text = match.Success ? Regex.Unescape(match.Groups[1].Value) : body.Trim();
+        return text.Length <= 300 ? text : text[..300] + "...";
+    }
+
+    [GeneratedRegex("""^\s*\{.*?"error"\s*:\s*"((?:[^"\\]|\\.)*)"\s*[,}]""", RegexOptions.Singleline)]
+    private static partial Regex ErrorField();
+}

@@ -1,0 +1,3 @@
+namespace Webhook.Api;
+
+internal sealed record GroupVersionForDiscovery(string GroupVersion, string Version);

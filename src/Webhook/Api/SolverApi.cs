@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Webhook.Challenges;
+
+namespace Webhook.Api;
+
+/// <summary>The aggregated API: discovery and the solver resource, exactly as cert-manager and kube-aggregator use them (CONTRACT.md 1, 2).</summary>
+internal static class SolverApi
+{
+    /// <summary>Maps the API and answers the route group, where authentication and authorization plug in.</summary>
+    public static RouteGroupBuilder MapSolverApi(this IEndpointRouteBuilder endpoints)
+    {
+        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<WebhookOptions>>().Value;
+        var apis = endpoints.MapGroup("/apis");
+        apis.MapGet("", () => TypedResults.Ok(Discovery.Groups(options)));
+        apis.MapGet($"/{options.GroupName}", () => TypedResults.Ok(Discovery.Group(options)));
+        apis.MapGet($"/{options.GroupName}/{Discovery.Version}", () => TypedResults.Ok(Discovery.Resources(options)));
+        apis.MapPost($"/{options.GroupName}/{Discovery.Version}/{options.SolverName}", SolveAsync);
+        apis.MapPost($"/{options.GroupName}/{Discovery.Version}/{{resource}}", (string resource) => Unmatched(resource, options));
+        return apis;
+    }
+
+    // Our own solver lands here only when its JSON-only endpoint refused the content type.
+    private static IResult Unmatched(string resource, WebhookOptions options) => resource == options.SolverName
+        ? TypedResults.Json(Status.Failure(415, "UnsupportedMediaType", "the body must be application/json"), WebhookJsonContext.Default.Status, statusCode: 415)
+        : TypedResults.NotFound(Status.Failure(404, "NotFound", $"the server could not find the requested resource '{resource}'; this webhook serves '{options.SolverName}'"));
+
+    // A solver failure travels inside a 201 ChallengePayload (CONTRACT.md 1.4); only a malformed payload is an HTTP
+    // error (bad JSON and unknown actions already fail binding: ErrorStatus.cs).
+    private static async Task<Results<Created<ChallengePayload>, BadRequest<Status>>> SolveAsync(
+        ChallengePayload payload, ChallengeSolver solver, CancellationToken cancellationToken) =>
+        payload.Request is { Action: not null } request
+            ? TypedResults.Created((string?)null, payload.Answer(await solver.SolveAsync(request, cancellationToken)))
+            : TypedResults.BadRequest(Status.Failure(400, "BadRequest",
+                payload.Request is null ? "payload request field cannot be empty" : "request.action must be \"Present\" or \"CleanUp\""));
+}

@@ -1,0 +1,51 @@
+using System.Text.RegularExpressions;
+using Webhook.Secrets;
+
+namespace Webhook.Challenges;
+
+/// <summary>
+/// Present and CleanUp, independent of HTTP. Present adds the value unless present; CleanUp removes only its value and
+/// succeeds when it is already gone. Every failure becomes <c>success:false</c> with a message for the Challenge status.
+/// </summary>
+internal sealed partial class ChallengeSolver(ISecretSource secrets, PowerDnsServers servers, TimeProvider time, ILogger<ChallengeSolver> logger)
+{
+    /// <summary>Well inside the Go framework's 34 s, so cert-manager reads our message rather than a 504.</summary>
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(25);
+
+    public async Task<ChallengeResponse> SolveAsync(ChallengeRequest request, CancellationToken aborted)
+    {
+        using var deadline = new CancellationTokenSource(Deadline, time);
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(aborted, deadline.Token);
+        var started = time.GetTimestamp();
+        try
+        {
+            var config = SolverConfig.Parse(request.Config);
+            var edit = Edit(request, config.Ttl);
+            var apiKey = await secrets.GetAsync(request.ResourceNamespace, config.ApiKeySecretRef, both.Token);
+            var (zone, strategy) = await servers.EditAsync(config, apiKey, edit, both.Token);
+            var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
+            Log.Solved(logger, request.Action, edit.Name, zone, strategy, elapsed);
+            return ChallengeResponse.Succeeded(request.Uid);
+        }
+        catch (Exception e) when (!aborted.IsCancellationRequested)
+        {
+            var reason = deadline.IsCancellationRequested
+                ? $"did not finish within {Deadline.TotalSeconds:0} s (the change may still apply; retrying is safe)"
+                : e.Message;
+            var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
+            Log.Failed(logger, request.Action, request.ResolvedFqdn, elapsed, e);
+            return ChallengeResponse.Failed(request.Uid, $"{request.Action} of TXT at '{request.ResolvedFqdn}' failed: {reason}");
+        }
+    }
+
+    private static TxtEdit Edit(ChallengeRequest request, int ttl) =>
+        new(DnsName.Normalize(request.ResolvedFqdn) ?? throw new SolverException($"request.resolvedFQDN '{request.ResolvedFqdn}' is not a DNS name"),
+            TxtValue().IsMatch(request.Key) ? request.Key
+                : throw new SolverException("request.key must be 1 to 255 printable ASCII characters without quotes or backslashes"),
+            ttl,
+            request.Action is ChallengeAction.Present);
+
+    // ACME keys are 43 base64url characters; anything else printable is accepted, quoting-safe.
+    [GeneratedRegex("""^[!#-\[\]-~]{1,255}$""")]
+    private static partial Regex TxtValue();
+}

@@ -1,0 +1,23 @@
+namespace Webhook.Challenges;
+
+internal static class EditStrategies
+{
+    /// <summary>EXTEND and PRUNE exist from PowerDNS 4.9.12 on the 4.9 line and from 5.0.2; anything unparsable gets the safe choice.</summary>
+    public static EditStrategy ForVersion(string version)
+    {
+        var numbers = version.Split('-', '+')[0].Split('.');
+        if (numbers.Length < 3 || !int.TryParse(numbers[0], out var major) || !int.TryParse(numbers[1], out var minor)
+            || !int.TryParse(numbers[2], out var patch))
+        {
+            return EditStrategy.Replace;
+        }
+
+        var atomic = (major, minor) switch
+        {
+            (4, 9) => patch >= 12,
+            (5, 0) => patch >= 2,
+            _ => (major, minor).CompareTo((5, 0)) > 0,
+        };
+        return atomic ? EditStrategy.Atomic : EditStrategy.Replace;
+    }
+}

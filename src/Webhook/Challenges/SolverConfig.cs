@@ -1,0 +1,58 @@
+using System.Text.Json;
+using PowerDnsClient;
+
+namespace Webhook.Challenges;
+
+/// <summary>The Issuer's <c>dns01.webhook.config</c>, validated (README, "Issuer config"). Every message names the field.</summary>
+internal sealed record SolverConfig(
+    Uri Host,
+    SecretKeySelector ApiKeySecretRef,
+    string ServerId,
+    string ApiKeyHeaderName,
+    string? ApiKeyScheme,
+    IReadOnlyDictionary<string, string> Headers,
+    string? CaBundle,
+    int Ttl,
+    TimeSpan Timeout,
+    string? Zone,
+    IReadOnlyList<string> AllowedZones,
+    EditStrategy EditStrategy)
+{
+    public PowerDnsEndpoint Endpoint(string apiKey) => new(Host, ServerId, apiKey)
+    {
+        ApiKeyHeaderName = ApiKeyHeaderName,
+        ApiKeyScheme = ApiKeyScheme,
+        Headers = Headers,
+        CaBundle = CaBundle,
+        Timeout = Timeout,
+    };
+
+    /// <summary>True when <paramref name="name"/> (normalised) may be edited through this Issuer.</summary>
+    public bool Allows(string name) => AllowedZones.Count == 0 || AllowedZones.Any(zone => DnsName.IsWithin(name, zone));
+
+    /// <summary>Parses and checks the config; all problems are reported at once in one <see cref="SolverException"/>.</summary>
+    public static SolverConfig Parse(JsonElement? config)
+    {
+        if (config is not { ValueKind: JsonValueKind.Object } json)
+        {
+            throw new SolverException("the issuer's webhook config must be an object with at least 'host' and 'apiKeySecretRef'");
+        }
+
+        var fields = new ConfigFields(json);
+        var parsed = new SolverConfig(
+            fields.Host("host"),
+            fields.SecretRef("apiKeySecretRef"),
+            fields.String("serverId", "serverID") ?? "localhost",
+            fields.Token("apiKeyHeaderName") ?? "X-API-Key",
+            fields.Token("apiKeyScheme"),
+            fields.Headers("headers"),
+            fields.CaBundle("caBundle"),
+            fields.Int("ttl", 1, 86_400) ?? 60,
+            TimeSpan.FromSeconds(fields.Int("timeoutSeconds", 1, 300, "timeout") ?? 10),
+            fields.Name("zone"),
+            fields.Names("allowedZones", "allowed-zones"),
+            fields.Enum<EditStrategy>("editStrategy") ?? EditStrategy.Auto);
+        fields.ThrowIfInvalid();
+        return parsed;
+    }
+}

@@ -1,0 +1,24 @@
+namespace Webhook;
+
+/// <summary>Command-line flags named like the Go apiserver's and cert-manager's webhook (DESIGN.md decision 10).</summary>
+internal static class Flags
+{
+    private static readonly Dictionary<string, string> Switches = new()
+    {
+        ["--group-name"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.GroupName)}",
+        ["--solver-name"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.SolverName)}",
+        ["--secrets-dir"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.SecretsDir)}",
+        ["--kubeconfig"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.Kubeconfig)}",
+    };
+
+    /// <summary>GROUP_NAME (what webhook-example charts set), then the flags, which win.</summary>
+    public static IConfigurationBuilder AddWebhookFlags(this IConfigurationBuilder configuration, string[] args)
+    {
+        if (Environment.GetEnvironmentVariable("GROUP_NAME") is { Length: > 0 } groupName)
+        {
+            configuration.AddInMemoryCollection([new(Switches["--group-name"], groupName)]);
+        }
+
+        return configuration.AddCommandLine(args, Switches);
+    }
+}
