@@ -5,13 +5,21 @@
 # neither duplicate nor lose zones, a new zone file picked up on restart, a broken zone file
 # rejected. Without ROOTFS it runs on this host as the current user; with ROOTFS (made by
 # rootfs.sh) it runs inside that chroot as the image's user pdns. Needs dig and curl on the host.
-# Ports: SMOKE_DNS_PORT (15353) and SMOKE_API_PORT (18081) on 127.0.0.1.
+# Ports on 127.0.0.1: SMOKE_DNS_PORT and SMOKE_API_PORT, else free ones picked at random.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 rootfs=${1:-}
-dns_port=${SMOKE_DNS_PORT:-15353}
-api_port=${SMOKE_API_PORT:-18081}
+free_port() { # a random port with no TCP or UDP listener (needs ss from iproute2)
+  local p
+  for _ in {1..50}; do
+    p=$((20000 + RANDOM % 40000))
+    [ -n "$(ss -Htuln "sport = :$p")" ] || [ "$p" = "${1:-}" ] || { echo "$p"; return; }
+  done
+  return 1
+}
+dns_port=${SMOKE_DNS_PORT:-$(free_port)}
+api_port=${SMOKE_API_PORT:-$(free_port "$dns_port")}
 key="smoke-$RANDOM$RANDOM$RANDOM"
 passed=0 failed=0 pid=
 

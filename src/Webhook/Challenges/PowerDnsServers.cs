@@ -56,7 +56,9 @@ internal sealed class PowerDnsServers(PowerDnsClientFactory clients, TimeProvide
     private static Zone? Pick(IReadOnlyList<Zone> zones, SolverConfig config, string name) => zones
         .Select(zone => (Zone: zone, Name: DnsName.Normalize(zone.Name)))
         .Where(z => z.Name is not null && (config.Zone is { } configured ? z.Name == configured : DnsName.IsWithin(name, z.Name)))
-        .MaxBy(z => z.Name!.Length).Zone;
+        .OrderByDescending(z => z.Name!.Length)
+        .Select(z => z.Zone)
+        .FirstOrDefault();
 
     private static async Task<EditStrategy> VersionStrategyAsync(IPowerDnsApi api, string serverId) =>
         EditStrategies.ForVersion((await api.GetServerAsync(serverId)).Version);

@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace TestSupport;
+
+/// <summary>
+/// The Kubernetes API the webhook talks to, faked over real HTTP (a Kestrel on 127.0.0.1:0 serving the API's JSON
+/// shapes), reached through a kubeconfig file, so the product's real KubernetesClient code runs.
+/// </summary>
+public sealed class FakeKubeApi : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private FakeKubeApi(WebApplication app) => _app = app;
+
+    /// <summary>Secrets by (namespace, name): their data, as plain strings.</summary>
+    public ConcurrentDictionary<(string Namespace, string Name), Dictionary<string, string>> Secrets { get; } = new();
+
+    /// <summary>Namespaces whose Secrets the webhook's service account may not read.</summary>
+    public ConcurrentDictionary<string, bool> Forbidden { get; } = new();
+
+    public string Kubeconfig { get; private set; } = "";
+
+    public static async Task<FakeKubeApi> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeKubeApi(app);
+        app.MapGet("/api/v1/namespaces/{ns}/secrets/{name}", (string ns, string name) =>
+            fake.Forbidden.ContainsKey(ns) ? Status(403, "Forbidden", $"secrets \"{name}\" is forbidden: User \"system:serviceaccount:cert-manager:pdns-webhook\" cannot get resource \"secrets\" in API group \"\" in the namespace \"{ns}\"")
+            : fake.Secrets.TryGetValue((ns, name), out var data) ? Results.Json(new
+            {
+                apiVersion = "v1",
+                kind = "Secret",
+                metadata = new { name, @namespace = ns },
+                type = "Opaque",
+                data = data.ToDictionary(d => d.Key, d => Convert.ToBase64String(Encoding.UTF8.GetBytes(d.Value))),
+            })
+            : Status(404, "NotFound", $"secrets \"{name}\" not found"));
+        await app.StartAsync();
+        var url = app.Urls.Single();
+        fake.Kubeconfig = Path.Combine(Path.GetTempPath(), $"kubeconfig-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(fake.Kubeconfig, $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: fake
+              cluster:
+                server: {url}
+            contexts:
+            - name: fake
+              context:
+                cluster: fake
+                user: fake
+            current-context: fake
+            users:
+            - name: fake
+              user:
+                token: fake-service-account-token
+            """);
+        return fake;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        File.Delete(Kubeconfig);
+    }
+
+    private static IResult Status(int code, string reason, string message) => Results.Json(
+        new { kind = "Status", apiVersion = "v1", metadata = new { }, status = "Failure", message, reason, code }, statusCode: code);
+}

@@ -1,0 +1,94 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace TestSupport;
+
+/// <summary>
+/// A real pdns_server on loopback, started by the bundled image's own entrypoint (pdns-image/entrypoint.sh) with the
+/// zones of <see cref="Zones"/> as BIND files: PowerDNS 4.7.3 from the host's Debian packages here, 4.9.18 from the
+/// image's trixie root file system (<see cref="TrixiePowerDnsServer"/>).
+/// </summary>
+public abstract class PowerDnsServer : IAsyncLifetime
+{
+    /// <summary>A challenge zone, a child zone delegated below it on the same server, and a zone for CNAME targets.</summary>
+    public static readonly string[] Zones = ["example.test.", "child.example.test.", "other.test."];
+
+    private ChildProcess? _pdns;
+
+    public string ApiKey { get; } = "key-" + Guid.NewGuid().ToString("N");
+
+    public int ApiPort { get; } = Ports.GetFree();
+
+    public int DnsPort { get; } = Ports.GetFree();
+
+    public Uri ApiUrl => new($"http://127.0.0.1:{ApiPort}");
+
+    public string Version { get; private set; } = "";
+
+    /// <summary>What the process printed, for failure messages.</summary>
+    public override string ToString() => _pdns?.ToString() ?? "pdns_server not started";
+
+    /// <summary>The directory the server's files live in, as the host sees it.</summary>
+    protected virtual string HostDirectory(string name) => Path.Combine(Path.GetTempPath(), name);
+
+    /// <summary>The same directory as the server sees it.</summary>
+    protected virtual string ServerDirectory(string name) => HostDirectory(name);
+
+    /// <summary>Starts the entrypoint; <paramref name="directory"/> is the test's directory as the server sees it.</summary>
+    protected virtual Task<ChildProcess> StartAsync(string entrypoint, string directory, Dictionary<string, string> environment) =>
+        Task.FromResult(new ChildProcess("/bin/bash", [entrypoint], environment));
+
+    protected virtual string Entrypoint => Path.Combine(Repository.PdnsImage, "entrypoint.sh");
+
+    public virtual async ValueTask InitializeAsync()
+    {
+        var name = "pdns-test-" + Guid.NewGuid().ToString("N");
+        var zonesDir = Path.Combine(HostDirectory(name), "zones");
+        Directory.CreateDirectory(zonesDir);
+        foreach (var zone in Zones)
+        {
+            await File.WriteAllTextAsync(Path.Combine(zonesDir, zone + "zone"), ZoneFile(zone));
+        }
+
+        var serverDir = ServerDirectory(name);
+        _pdns = await StartAsync(Entrypoint, serverDir, new()
+        {
+            ["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin",
+            ["PDNS_API_KEY"] = ApiKey,
+            ["PDNS_DATA_DIR"] = $"{serverDir}/data",
+            ["PDNS_ZONES_DIR"] = $"{serverDir}/zones",
+            ["PDNS_CONFIG_DIR"] = $"{serverDir}/run",
+            ["PDNS_LOCAL_ADDRESS"] = "127.0.0.1",
+            ["PDNS_DNS_PORT"] = DnsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PDNS_API_ADDRESS"] = "127.0.0.1",
+            ["PDNS_API_PORT"] = ApiPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PDNS_WEBSERVER_ALLOW_FROM"] = "127.0.0.0/8",
+        });
+        var server = await Eventually.ReturnsAsync(
+            () => Api().GetFromJsonAsync<JsonObject>("/api/v1/servers/localhost"), s => s is not null, TimeSpan.FromSeconds(30), ToString);
+        Version = server!["version"]!.GetValue<string>();
+    }
+
+    /// <summary>A plain HTTP client with the key, for what the product's client does not do (test setup, inspection).</summary>
+    public HttpClient Api() => new() { BaseAddress = ApiUrl, DefaultRequestHeaders = { { "X-API-Key", ApiKey } } };
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        if (_pdns is not null)
+        {
+            await _pdns.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    // SOA minimum 10 s: resolvers keep NXDOMAIN briefly (POWERDNS.md). A parent delegates to its child zones.
+    private static string ZoneFile(string zone) => $"""
+        $ORIGIN {zone}
+        $TTL 60
+        @ IN SOA ns1.{zone} hostmaster.{zone} 1 3600 600 86400 10
+        @ IN NS ns1.{zone}
+        ns1 IN A 127.0.0.1
+        {string.Concat(Zones.Where(child => child.EndsWith("." + zone, StringComparison.Ordinal)).Select(child => $"{child} IN NS ns1.{child}\n"))}
+        """;
+}

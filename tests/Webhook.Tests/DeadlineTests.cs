@@ -1,0 +1,39 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Webhook.Challenges;
+
+namespace Webhook.Tests;
+
+/// <summary>cert-manager's call must end with our message well before the Go framework's 34 s (DESIGN.md decision 7).</summary>
+public sealed class DeadlineTests(DebianPowerDnsServer pdns)
+{
+    [Fact]
+    public async Task APowerDnsThatNeverAnswersGivesAFailureAtTheDeadline()
+    {
+        using var blackHole = new TcpListener(IPAddress.Loopback, 0);   // the kernel accepts connections; nobody answers
+        blackHole.Start();
+        var time = new FakeTimeProvider();
+        // Only the solver's clock is fake: the host's own shutdown timers must keep real time.
+        await using var webhook = await WebhookHarness.StartAsync(pdns, services => services.AddSingleton(sp =>
+            ActivatorUtilities.CreateInstance<ChallengeSolver>(sp, (TimeProvider)time)));
+        var config = webhook.Config(new { host = $"http://127.0.0.1:{((IPEndPoint)blackHole.LocalEndpoint).Port}", timeoutSeconds = 300 });
+
+        var solving = webhook.PresentAsync(WebhookHarness.UniqueName(), "v", config);
+        await Eventually.ReturnsAsync(() => Task.FromResult(Advance(time) && solving.IsCompleted), done => done, within: TimeSpan.FromSeconds(30));
+
+        var result = await solving;
+        blackHole.Stop();   // ends the abandoned PowerDNS call before the webhook shuts down
+
+        result.Success.Should().BeFalse();
+        result.Message.Should().Contain("did not finish within 25 s");
+    }
+
+    // Moves the webhook's clock a second per poll until the deadline has passed for it.
+    private static bool Advance(FakeTimeProvider time)
+    {
+        time.Advance(TimeSpan.FromSeconds(1));
+        return true;
+    }
+}

@@ -1,0 +1,179 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Webhook.Tests;
+
+/// <summary>Multi-value TXT as a set (DESIGN.md decision 2), zone choice and allowedZones, judged by real DNS answers.</summary>
+public abstract class SolverSemanticsTests(PowerDnsServer pdns) : IAsyncLifetime
+{
+    private WebhookHarness _webhook = null!;
+
+    public async ValueTask InitializeAsync() => _webhook = await WebhookHarness.StartAsync(pdns);
+
+    public ValueTask DisposeAsync() => _webhook.DisposeAsync();
+
+    [Fact]
+    public async Task PresentServesTheValueOverUdpAndTcp()
+    {
+        var name = WebhookHarness.UniqueName();
+
+        var result = await _webhook.PresentAsync(name, "value-1");
+
+        result.Success.Should().BeTrue(result.Message);
+        (await _webhook.Udp.TxtAsync(name)).Values.Should().Equal("value-1");
+        (await _webhook.Tcp.TxtAsync(name)).Values.Should().Equal("value-1");
+    }
+
+    [Fact]
+    public async Task PresentRepeatedKeepsOneValue()
+    {
+        var name = WebhookHarness.UniqueName();
+
+        for (var i = 0; i < 3; i++)
+        {
+            (await _webhook.PresentAsync(name, "value-1")).Success.Should().BeTrue();
+        }
+
+        (await _webhook.Udp.TxtAsync(name)).Values.Should().Equal("value-1");
+        (await StoredRecordsAsync(name)).Should().Equal("\"value-1\"");
+    }
+
+    [Fact]
+    public async Task ASecondKeyCoexistsWithTheFirst()
+    {
+        var name = WebhookHarness.UniqueName();
+
+        await _webhook.PresentAsync(name, "apex-key");
+        var result = await _webhook.PresentAsync(name, "wildcard-key");
+
+        result.Success.Should().BeTrue(result.Message);
+        (await _webhook.Udp.TxtAsync(name)).Values.Should().BeEquivalentTo("apex-key", "wildcard-key");
+    }
+
+    [Fact]
+    public async Task CleanUpRemovesOnlyItsOwnKey()
+    {
+        var name = WebhookHarness.UniqueName();
+        await _webhook.PresentAsync(name, "apex-key");
+        await _webhook.PresentAsync(name, "wildcard-key");
+
+        var result = await _webhook.CleanUpAsync(name, "apex-key");
+
+        result.Success.Should().BeTrue(result.Message);
+        (await _webhook.Udp.TxtAsync(name)).Values.Should().Equal("wildcard-key");
+    }
+
+    [Fact]
+    public async Task CleanUpOfAnAbsentKeySucceedsAndChangesNothing()
+    {
+        var name = WebhookHarness.UniqueName();
+        var unused = WebhookHarness.UniqueName();
+        await _webhook.PresentAsync(name, "kept");
+
+        var onOtherValue = await _webhook.CleanUpAsync(name, "never-presented");
+        var onNoRecord = await _webhook.CleanUpAsync(unused, "never-presented");
+
+        onOtherValue.Success.Should().BeTrue(onOtherValue.Message);
+        onNoRecord.Success.Should().BeTrue(onNoRecord.Message);
+        (await _webhook.Udp.TxtAsync(name)).Values.Should().Equal("kept");
+    }
+
+    [Fact]
+    public async Task TheLastCleanUpLeavesNxDomain()
+    {
+        var name = WebhookHarness.UniqueName();
+        await _webhook.PresentAsync(name, "a");
+        await _webhook.PresentAsync(name, "b");
+
+        await _webhook.CleanUpAsync(name, "a");
+        var result = await _webhook.CleanUpAsync(name, "b");
+
+        result.Success.Should().BeTrue(result.Message);
+        (await _webhook.Udp.TxtAsync(name)).IsNxDomain.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task TheZoneIsPowerDnsLongestMatchWhenResolvedZoneIsAParent()
+    {
+        var name = WebhookHarness.UniqueName("child.example.test.");
+
+        var result = await _webhook.PresentAsync(name, "in-child", resolvedZone: "example.test.");
+
+        result.Success.Should().BeTrue(result.Message);
+        (await StoredRecordsAsync(name, zone: "child.example.test.")).Should().Equal("\"in-child\"");
+        (await _webhook.Udp.TxtAsync(name)).Values.Should().Equal("in-child");
+    }
+
+    [Fact]
+    public async Task TheConfiguredZoneOverridesResolvedZone()
+    {
+        var name = WebhookHarness.UniqueName();
+
+        var result = await _webhook.PresentAsync(name, "v", _webhook.Config(new { zone = "Example.Test" }), resolvedZone: "elsewhere.invalid.");
+
+        result.Success.Should().BeTrue(result.Message);
+        (await _webhook.Udp.TxtAsync(name)).Values.Should().Equal("v");
+    }
+
+    [Fact]
+    public async Task AConfiguredZoneThatDoesNotHoldTheNameIsRefused()
+    {
+        var name = WebhookHarness.UniqueName();
+
+        var result = await _webhook.PresentAsync(name, "v", _webhook.Config(new { zone = "other.test" }));
+
+        result.Success.Should().BeFalse();
+        result.Message.Should().Contain("'zone'").And.Contain("other.test.");
+    }
+
+    [Fact]
+    public async Task ANameOutsideAllowedZonesIsRefusedAndNotWritten()
+    {
+        var name = WebhookHarness.UniqueName();
+
+        var result = await _webhook.PresentAsync(name, "v", _webhook.Config(new Dictionary<string, object> { ["allowed-zones"] = new[] { "other.test" } }));
+
+        result.Success.Should().BeFalse();
+        result.Message.Should().Contain("allowedZones").And.Contain(name);
+        (await _webhook.Udp.TxtAsync(name)).IsNxDomain.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task ANameInsideAllowedZonesIsWritten()
+    {
+        var name = WebhookHarness.UniqueName();
+
+        var result = await _webhook.PresentAsync(name, "v", _webhook.Config(new { allowedZones = new[] { "other.test", "example.test." } }));
+
+        result.Success.Should().BeTrue(result.Message);
+        (await _webhook.Udp.TxtAsync(name)).Values.Should().Equal("v");
+    }
+
+    [Theory]
+    [InlineData("atomic")]
+    [InlineData("replace")]
+    public async Task AForcedStrategyIsUsedWhereTheServerSupportsIt(string strategy)
+    {
+        var name = WebhookHarness.UniqueName();
+        var config = _webhook.Config(new { editStrategy = strategy });
+        var supported = strategy == "replace" || pdns is TrixiePowerDnsServer;
+
+        var present = await _webhook.PresentAsync(name, "v", config);
+        var cleanUp = await _webhook.CleanUpAsync(name, "v", config);
+
+        present.Success.Should().Be(supported, present.Message);
+        cleanUp.Success.Should().Be(supported, cleanUp.Message);
+        (await _webhook.Udp.TxtAsync(name)).IsNxDomain.Should().BeTrue();
+    }
+
+    private async Task<List<string>> StoredRecordsAsync(string name, string zone = "example.test.")
+    {
+        using var api = pdns.Api();
+        var found = await api.GetFromJsonAsync<JsonObject>($"/api/v1/servers/localhost/zones/{zone}?rrset_name={name}&rrset_type=TXT");
+        return [.. found!["rrsets"]!.AsArray().SelectMany(r => r!["records"]!.AsArray()).Select(r => r!["content"]!.GetValue<string>())];
+    }
+}
+
+public sealed class SolverSemanticsOnPowerDns47(DebianPowerDnsServer pdns) : SolverSemanticsTests(pdns);
+
+public sealed class SolverSemanticsOnPowerDns49(TrixiePowerDnsServer pdns) : SolverSemanticsTests(pdns);

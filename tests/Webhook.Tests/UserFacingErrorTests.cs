@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Webhook.Tests;
+
+/// <summary>Failures a user must understand from the Challenge status alone; none may show the API key.</summary>
+public sealed class UserFacingErrorTests(DebianPowerDnsServer pdns) : IAsyncLifetime
+{
+    private WebhookHarness _webhook = null!;
+
+    public async ValueTask InitializeAsync() => _webhook = await WebhookHarness.StartAsync(pdns);
+
+    public ValueTask DisposeAsync() => _webhook.DisposeAsync();
+
+    [Fact]
+    public async Task AMissingSecretNamesTheSecretAndNamespace()
+    {
+        var result = await _webhook.PresentAsync(WebhookHarness.UniqueName(), "v", _webhook.Config(new { apiKeySecretRef = new { name = "nope", key = "api-key" } }));
+
+        ShouldFail(result, "secret 'nope' not found", $"namespace '{_webhook.Namespace}'");
+    }
+
+    [Fact]
+    public async Task AMissingKeyInTheSecretNamesTheKey()
+    {
+        var result = await _webhook.PresentAsync(WebhookHarness.UniqueName(), "v", _webhook.Config(new { apiKeySecretRef = new { name = WebhookHarness.SecretName, key = "token" } }));
+
+        ShouldFail(result, $"{_webhook.Namespace}/{WebhookHarness.SecretName}", "no non-empty key 'token'", "api-key");
+    }
+
+    [Fact]
+    public async Task ASecretTheWebhookMayNotReadSaysWhatToGrant()
+    {
+        _webhook.Kube.Forbidden[_webhook.Namespace] = true;
+
+        var result = await _webhook.PresentAsync(WebhookHarness.UniqueName(), "v");
+
+        ShouldFail(result, "may not read secret", "'get' on secrets");
+    }
+
+    [Fact]
+    public async Task AWrongApiKeyReports401()
+    {
+        _webhook.Kube.Secrets[(_webhook.Namespace, WebhookHarness.SecretName)] = new() { ["api-key"] = "wrong-key-123" };
+
+        var result = await _webhook.PresentAsync(WebhookHarness.UniqueName(), "v");
+
+        ShouldFail(result, "401", pdns.ApiUrl.ToString().TrimEnd('/'));
+        result.Message.Should().NotContain("wrong-key-123");
+    }
+
+    [Fact]
+    public async Task AnUnreachablePowerDnsNamesItsUrl()
+    {
+        using var closed = new TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)closed.LocalEndpoint).Port}";
+        closed.Stop();
+
+        var result = await _webhook.PresentAsync(WebhookHarness.UniqueName(), "v", _webhook.Config(new { host = url }));
+
+        ShouldFail(result, url, "Connection refused");
+    }
+
+    [Fact]
+    public async Task ANameInNoZoneOfTheServerIsReported()
+    {
+        var result = await _webhook.PresentAsync("_acme-challenge.nowhere.invalid.", "v", resolvedZone: "nowhere.invalid.");
+
+        ShouldFail(result, "has no a zone holding '_acme-challenge.nowhere.invalid.'");
+    }
+
+    [Theory]
+    [InlineData("""{"ttl":0}""", "'ttl' must be a whole number from 1 to 86400; got 0")]
+    [InlineData("""{"timeoutSeconds":"10"}""", "'timeoutSeconds' must be a whole number")]
+    [InlineData("""{"host":"ftp://pdns"}""", "'host' must be an http or https URL")]
+    [InlineData("""{"editStrategy":"fast"}""", "'editStrategy' must be one of 'auto', 'atomic', 'replace'")]
+    [InlineData("""{"apiKey":"secret"}""", "unknown field(s) 'apiKey'")]
+    [InlineData("""{"timeout":5,"timeoutSeconds":5}""", "'timeoutSeconds' and 'timeout' mean the same")]
+    public async Task ABadConfigValueNamesTheField(string extra, string message)
+    {
+        var config = _webhook.Config(System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, System.Text.Json.JsonElement>>(extra));
+
+        var result = await _webhook.PresentAsync(WebhookHarness.UniqueName(), "v", config);
+
+        ShouldFail(result, "invalid issuer config", message);
+    }
+
+    [Fact]
+    public async Task AMissingConfigSaysWhatIsNeeded()
+    {
+        var body = _webhook.Body("Present", WebhookHarness.UniqueName(), "v").Replace(",\"config\":", ",\"unused\":", StringComparison.Ordinal);
+
+        using var response = await _webhook.PostAsync(body);
+
+        (await response.Content.ReadAsStringAsync()).Should().Contain("'host' and 'apiKeySecretRef'");
+    }
+
+    private void ShouldFail(ChallengeResult result, params string[] parts)
+    {
+        result.Success.Should().BeFalse();
+        foreach (var part in parts)
+        {
+            result.Message.Should().Contain(part);
+        }
+
+        result.Message.Should().NotContain(pdns.ApiKey);
+    }
+}
