@@ -15,7 +15,13 @@ namespace PowerDnsClient;
 public sealed class PowerDnsClientFactory(ResiliencePipelineProvider<string> pipelines)
 {
     internal const string PipelineName = "PowerDns";
-    private static readonly RefitSettings Settings = new(new SystemTextJsonContentSerializer(PowerDnsJsonContext.Default.Options));
+    // Every failure surfaces as PowerDnsException: HTTP errors are built here, transport errors in PowerDnsHandler,
+    // and Refit is told to pass them through rather than wrap them.
+    private static readonly RefitSettings Settings = new(new SystemTextJsonContentSerializer(PowerDnsJsonContext.Default.Options))
+    {
+        ExceptionFactory = async response => response.IsSuccessStatusCode ? null : await PowerDnsException.FromResponseAsync(response, CancellationToken.None),
+        TransportExceptionFactory = (_, exception, _) => exception,
+    };
     private readonly ConcurrentDictionary<string, HttpMessageHandler> _transports = new();
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline = pipelines.GetPipeline<HttpResponseMessage>(PipelineName);
 

@@ -4,7 +4,7 @@ namespace PowerDnsClient;
 
 /// <summary>
 /// One endpoint's request pipeline: adds the key and extra headers, runs each call through the retry and
-/// attempt-timeout pipeline, and turns every failure into a <see cref="PowerDnsException"/>.
+/// attempt-timeout pipeline, and turns transport failures into a <see cref="PowerDnsException"/>.
 /// Retrying is safe because every edit we send is idempotent (REPLACE of a whole RRSet, EXTEND, PRUNE).
 /// </summary>
 internal sealed class PowerDnsHandler(PowerDnsEndpoint endpoint, ResiliencePipeline<HttpResponseMessage> pipeline) : DelegatingHandler
@@ -37,8 +37,7 @@ internal sealed class PowerDnsHandler(PowerDnsEndpoint endpoint, ResiliencePipel
             throw PowerDnsException.Unreachable(request, exception);
         }
 
-        var response = outcome.Result!;
-        return response.IsSuccessStatusCode ? response : throw await PowerDnsException.FromResponseAsync(response, cancellationToken);
+        return outcome.Result!;
     }
 
     private Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>

@@ -10,8 +10,8 @@ namespace TestSupport;
 /// </summary>
 public abstract class PowerDnsServer : IAsyncLifetime
 {
-    /// <summary>A challenge zone, a child zone delegated below it on the same server, and a zone for CNAME targets.</summary>
-    public static readonly string[] Zones = ["example.test.", "child.example.test.", "other.test."];
+    /// <summary>A challenge zone, a child zone delegated below it on the same server, another zone, and one with secondaries (made Primary by the tests that use it).</summary>
+    public static readonly string[] Zones = ["example.test.", "child.example.test.", "other.test.", "primary.test."];
 
     private ChildProcess? _pdns;
 

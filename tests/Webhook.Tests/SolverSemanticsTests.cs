@@ -166,6 +166,22 @@ public abstract class SolverSemanticsTests(PowerDnsServer pdns) : IAsyncLifetime
         (await _webhook.Udp.TxtAsync(name)).IsNxDomain.Should().BeTrue();
     }
 
+    [Fact]
+    public async Task APrimaryZoneIsEditedAndItsSecondariesNotified()
+    {
+        using (var api = pdns.Api())
+        {
+            (await api.PutAsJsonAsync("/api/v1/servers/localhost/zones/primary.test.", new { kind = "Master" })).EnsureSuccessStatusCode();
+        }
+
+        var name = WebhookHarness.UniqueName("primary.test.");
+
+        var present = await _webhook.PresentAsync(name, "v", resolvedZone: "primary.test.");
+
+        present.Success.Should().BeTrue(present.Message);
+        (await _webhook.Udp.TxtAsync(name)).Values.Should().Equal("v");
+    }
+
     private async Task<List<string>> StoredRecordsAsync(string name, string zone = "example.test.")
     {
         using var api = pdns.Api();

@@ -1,0 +1,65 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace TestSupport;
+
+/// <summary>A private CA made in the test, and certificates it signs.</summary>
+public sealed class TestCertificates : IDisposable
+{
+    private readonly ECDsa _caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+    public TestCertificates(string name = "test-ca")
+    {
+        var request = new CertificateRequest($"CN={name}", _caKey, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        Ca = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+    }
+
+    public X509Certificate2 Ca { get; }
+
+    public string CaPem => Ca.ExportCertificatePem();
+
+    /// <summary>A TLS server certificate for 127.0.0.1 and localhost (plus <paramref name="dnsNames"/>), with its key.</summary>
+    public X509Certificate2 Server(params string[] dnsNames)
+    {
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        foreach (var dnsName in dnsNames.Append("localhost"))
+        {
+            names.AddDnsName(dnsName);
+        }
+
+        return Issue("CN=" + dnsNames.Append("localhost").First(), [names.Build(), new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false)]);
+    }
+
+    /// <summary>A client certificate: CN = <paramref name="commonName"/>, O = each of <paramref name="organizations"/>.</summary>
+    public X509Certificate2 Client(string commonName, IEnumerable<string>? organizations = null, bool clientAuth = true)
+    {
+        var subject = string.Join(", ", new[] { $"CN={commonName}" }.Concat((organizations ?? []).Select(o => $"O={o}")));
+        return Issue(subject, clientAuth ? [new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false)] : []);
+    }
+
+    public void Dispose()
+    {
+        Ca.Dispose();
+        _caKey.Dispose();
+    }
+
+    private X509Certificate2 Issue(string subject, IEnumerable<X509Extension> extensions)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        foreach (var extension in extensions)
+        {
+            request.CertificateExtensions.Add(extension);
+        }
+
+        var serial = RandomNumberGenerator.GetBytes(16);
+        var signer = X509SignatureGenerator.CreateForECDsa(_caKey);
+        using var issued = request.Create(Ca.SubjectName, signer, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), serial);
+        using var withKey = issued.CopyWithPrivateKey(key);
+        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);   // a persisted key, as Kestrel's TLS wants
+    }
+}
