@@ -30,6 +30,8 @@ api_key=""          # PowerDNS API key: only ever in files (mode 600) and in ent
 pdns_pid="" webhook_pid=""
 pdns_log="" webhook_log=""
 
+# pdns_server and pdnsutil are in /usr/sbin, which the PATH of a non-root user may lack.
+PATH=$PATH:/usr/sbin:/sbin
 # Every URL here is on loopback: keep a proxy from the environment out of the way (curl and .NET both honour these).
 export no_proxy="127.0.0.1,localhost${no_proxy:+,$no_proxy}" NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}"
 
@@ -41,7 +43,7 @@ fail() {
 }
 
 usage() {
-  sed -n 's/^# Usage: //p' "$0"
+  sed -n 's/^# Usage: /usage: /p' "$0"
 }
 
 # --- processes -----------------------------------------------------------------------------
@@ -77,19 +79,22 @@ show_log() { # NAME FILE
   fi
 }
 
-on_exit() {
-  local rc=$?
-  if ((rc != 0)); then
-    show_log PowerDNS "$pdns_log"
-    show_log webhook "$webhook_log"
-  fi
-  if ((rc == 0)) && [[ $keep_running == true ]]; then
-    return 0
-  fi
+# Stops what the demo started and removes its files; safe to call twice.
+stop_all() {
   [[ -z $webhook_pid ]] || stop "$webhook_pid"
   [[ -z $pdns_pid ]] || stop "$pdns_pid"
   [[ -z $work ]] || rm -rf "$work"
-  ((rc == 0)) || printf 'demo.sh: stopped what it started; exit status %d\n' "$rc" >&2
+  webhook_pid="" pdns_pid="" work=""
+}
+
+# The EXIT trap: on failure (or interruption) show the logs, then clean up.
+on_exit() {
+  local rc=$?
+  ((rc != 0)) || return 0   # success: main has cleaned up, or --keep-running keeps it all
+  show_log PowerDNS "$pdns_log"
+  show_log webhook "$webhook_log"
+  stop_all
+  printf 'demo.sh: stopped what it started; exit status %d\n' "$rc" >&2
 }
 
 # Polls COMMAND until it succeeds, failing at the deadline or as soon as PID has exited.
@@ -108,11 +113,13 @@ wait_until() { # WHAT PID SECONDS COMMAND...
 
 # Installs what a fresh Debian lacks. python3 picks free ports and reads JSON.
 ensure_packages() {
-  local missing=() p
-  for p in pdns-server pdns-backend-sqlite3 sqlite3 curl python3; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  local missing=() pair
+  # COMMAND:PACKAGE; the SQLite backend is a library, so dpkg is asked about that one.
+  for pair in pdns_server:pdns-server sqlite3:sqlite3 dig:dnsutils curl:curl python3:python3; do
+    command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
   done
-  command -v dig >/dev/null || missing+=(dnsutils)
+  [[ $(dpkg-query -W -f='${Status}' pdns-backend-sqlite3 2>/dev/null) == "install ok installed" ]] ||
+    missing+=(pdns-backend-sqlite3)
   command -v dotnet >/dev/null || fail "dotnet not found: install the .NET 10 SDK first"
   if ((${#missing[@]} == 0)); then
     step "Packages: all present"
@@ -121,8 +128,8 @@ ensure_packages() {
   ((EUID == 0)) || fail "missing packages ${missing[*]}: run as root, or apt-get install them"
   step "Installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt-get update -qq || fail "apt-get update failed"
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || fail "apt-get install failed"
   if [[ " ${missing[*]} " == *" pdns-server "* ]]; then
     info "note: Debian may have started its own pdns service on port 53; this demo does not use it"
     info "      ('systemctl disable --now pdns' stops it)"
@@ -132,7 +139,8 @@ ensure_packages() {
 build_webhook() {
   step "Building the webhook (dotnet build src/Webhook -c Release)"
   local log=$work/build.log
-  if ! dotnet build "$here/src/Webhook" -c Release -nologo -v quiet >"$log" 2>&1; then
+  # --disable-build-servers: leave no MSBuild or compiler server running after the demo.
+  if ! dotnet build "$here/src/Webhook" -c Release -nologo -v quiet --disable-build-servers >"$log" 2>&1; then
     tail -n 30 "$log" >&2
     fail "dotnet build failed"
   fi
@@ -284,7 +292,7 @@ dig_status() {
 # Checks that DNS serves exactly the given TXT values (in any order), printing them.
 expect_txt() { # KEY...
   local served expected=("$@") value
-  served=$(dig_txt)
+  served=$(dig_txt) || fail "no DNS answer from 127.0.0.1:$dns_port"
   info "dig +short -p $dns_port @127.0.0.1 TXT $FQDN"
   if [[ -z $served ]]; then
     info "  (no answer)"
@@ -300,7 +308,7 @@ expect_txt() { # KEY...
 
 expect_nxdomain() {
   local status
-  status=$(dig_status)
+  status=$(dig_status) || fail "no DNS answer from 127.0.0.1:$dns_port"
   info "dig -p $dns_port @127.0.0.1 TXT $FQDN: status $status"
   [[ $status == NXDOMAIN ]] || fail "expected NXDOMAIN for $FQDN, got '${status:-no answer}'"
 }
@@ -339,8 +347,9 @@ main() {
   (($# <= 1)) || { usage >&2; exit 2; }
 
   trap on_exit EXIT
-  trap 'exit 130' INT   # so the EXIT trap cleans up on Ctrl-C and kill
-  trap 'exit 143' TERM
+  # Exit on Ctrl-C and kill, so that the EXIT trap cleans up.
+  trap 'echo "demo.sh: interrupted" >&2; exit 130' INT
+  trap 'echo "demo.sh: terminated" >&2; exit 143' TERM
 
   ensure_packages
   work=$(mktemp -d "${TMPDIR:-/tmp}/pdns-webhook-demo.XXXXXX")
@@ -365,8 +374,7 @@ main() {
   wildcard=$(random_key)
 
   step "Before: $FQDN does not exist"
-  # This also leaves an NXDOMAIN in PowerDNS's cache: the answers below show that the webhook
-  # flushes it after each edit (PowerDNS 4.7 needs that).
+  # This NXDOMAIN is now in PowerDNS's caches (5 s): the answers below must not be stale.
   expect_nxdomain
 
   step "Present: two keys on one name (apex and wildcard of one certificate)"
@@ -389,8 +397,9 @@ main() {
     keep_running_help
   else
     step "Stopping the webhook (pid $webhook_pid) and PowerDNS (pid $pdns_pid); removing $work"
+    stop_all
   fi
-  step "Demo passed"
+  step "Demo passed in $SECONDS s"
 }
 
 main "$@"

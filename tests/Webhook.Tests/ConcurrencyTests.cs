@@ -4,14 +4,8 @@ namespace Webhook.Tests;
 /// The load that breaks naive solvers (POWERDNS.md): 4.7 fails most concurrent SQLite writes and loses values to
 /// read-modify-write races. Every call must succeed and every value must be served, then nothing may be left.
 /// </summary>
-public abstract class ConcurrencyTests(PowerDnsServer pdns) : IAsyncLifetime
+public abstract class ConcurrencyTests(PowerDnsServer pdns) : WebhookTest(pdns)
 {
-    private WebhookHarness _webhook = null!;
-
-    public async ValueTask InitializeAsync() => _webhook = await WebhookHarness.StartAsync(pdns);
-
-    public ValueTask DisposeAsync() => _webhook.DisposeAsync();
-
     [Fact]
     public async Task SixtyNamesAndTwentyKeysOnOneNameAllSucceedAndAreAllServed()
     {
@@ -20,20 +14,20 @@ public abstract class ConcurrencyTests(PowerDnsServer pdns) : IAsyncLifetime
             .Concat(Enumerable.Range(0, 20).Select(i => (Name: shared, Key: $"shared-key-{i:00}-{Guid.NewGuid():N}")))
             .ToList();
 
-        var presents = await Task.WhenAll(challenges.Select(c => _webhook.PresentAsync(c.Name, c.Key)));
+        var presents = await Task.WhenAll(challenges.Select(c => Webhook.PresentAsync(c.Name, c.Key)));
 
         presents.Where(r => !r.Success).Should().BeEmpty();
         foreach (var group in challenges.GroupBy(c => c.Name))
         {
-            (await _webhook.Tcp.TxtAsync(group.Key)).Values.Should().BeEquivalentTo(group.Select(c => c.Key), "all values of {0} are served", group.Key);
+            (await Webhook.Tcp.TxtAsync(group.Key)).Values.Should().BeEquivalentTo(group.Select(c => c.Key), "all values of {0} are served", group.Key);
         }
 
-        var cleanUps = await Task.WhenAll(challenges.Select(c => _webhook.CleanUpAsync(c.Name, c.Key)));
+        var cleanUps = await Task.WhenAll(challenges.Select(c => Webhook.CleanUpAsync(c.Name, c.Key)));
 
         cleanUps.Where(r => !r.Success).Should().BeEmpty();
         foreach (var name in challenges.Select(c => c.Name).Distinct())
         {
-            (await _webhook.Tcp.TxtAsync(name)).IsNxDomain.Should().BeTrue("{0} was cleaned up", name);
+            (await Webhook.Tcp.TxtAsync(name)).IsNxDomain.Should().BeTrue("{0} was cleaned up", name);
         }
     }
 }

@@ -5,14 +5,8 @@ namespace Webhook.Tests;
 /// then serve the old answer for the TTL (about one change in five under load, POWERDNS.md). When Present or CleanUp
 /// returns, the very next answer must already be the new one.
 /// </summary>
-public abstract class FreshnessTests(PowerDnsServer pdns) : IAsyncLifetime
+public abstract class FreshnessTests(PowerDnsServer pdns) : WebhookTest(pdns)
 {
-    private WebhookHarness _webhook = null!;
-
-    public async ValueTask InitializeAsync() => _webhook = await WebhookHarness.StartAsync(pdns);
-
-    public ValueTask DisposeAsync() => _webhook.DisposeAsync();
-
     [Fact]
     public async Task TheAnswerAfterPresentAndCleanUpIsFreshWhileOthersQuery()
     {
@@ -23,10 +17,10 @@ public abstract class FreshnessTests(PowerDnsServer pdns) : IAsyncLifetime
             using var load = new CancellationTokenSource();
             var queriers = Enumerable.Range(0, 4).Select(_ => QueryUntilCancelledAsync(name, load.Token)).ToList();
 
-            (await _webhook.PresentAsync(name, "fresh")).Success.Should().BeTrue();
-            var afterPresent = await _webhook.Udp.TxtAsync(name);
-            (await _webhook.CleanUpAsync(name, "fresh")).Success.Should().BeTrue();
-            var afterCleanUp = await _webhook.Udp.TxtAsync(name);
+            (await Webhook.PresentAsync(name, "fresh")).Success.Should().BeTrue();
+            var afterPresent = await Webhook.Udp.TxtAsync(name);
+            (await Webhook.CleanUpAsync(name, "fresh")).Success.Should().BeTrue();
+            var afterCleanUp = await Webhook.Udp.TxtAsync(name);
 
             await load.CancelAsync();
             await Task.WhenAll(queriers);
@@ -41,7 +35,7 @@ public abstract class FreshnessTests(PowerDnsServer pdns) : IAsyncLifetime
 
     private async Task QueryUntilCancelledAsync(string name, CancellationToken cancellationToken)
     {
-        var probe = new DnsProbe(pdns.DnsPort);
+        var probe = new DnsProbe(Pdns.DnsPort);
         while (!cancellationToken.IsCancellationRequested)
         {
             await probe.TxtAsync(name);

@@ -4,24 +4,18 @@ using System.Text.Json.Nodes;
 namespace Webhook.Tests;
 
 /// <summary>Multi-value TXT as a set (DESIGN.md decision 2), zone choice and allowedZones, judged by real DNS answers.</summary>
-public abstract class SolverSemanticsTests(PowerDnsServer pdns) : IAsyncLifetime
+public abstract class SolverSemanticsTests(PowerDnsServer pdns) : WebhookTest(pdns)
 {
-    private WebhookHarness _webhook = null!;
-
-    public async ValueTask InitializeAsync() => _webhook = await WebhookHarness.StartAsync(pdns);
-
-    public ValueTask DisposeAsync() => _webhook.DisposeAsync();
-
     [Fact]
     public async Task PresentServesTheValueOverUdpAndTcp()
     {
         var name = WebhookHarness.UniqueName();
 
-        var result = await _webhook.PresentAsync(name, "value-1");
+        var result = await Webhook.PresentAsync(name, "value-1");
 
         result.Success.Should().BeTrue(result.Message);
-        (await _webhook.Udp.TxtAsync(name)).Values.Should().Equal("value-1");
-        (await _webhook.Tcp.TxtAsync(name)).Values.Should().Equal("value-1");
+        (await Webhook.Udp.TxtAsync(name)).Values.Should().Equal("value-1");
+        (await Webhook.Tcp.TxtAsync(name)).Values.Should().Equal("value-1");
     }
 
     [Fact]
@@ -31,10 +25,10 @@ public abstract class SolverSemanticsTests(PowerDnsServer pdns) : IAsyncLifetime
 
         for (var i = 0; i < 3; i++)
         {
-            (await _webhook.PresentAsync(name, "value-1")).Success.Should().BeTrue();
+            (await Webhook.PresentAsync(name, "value-1")).Success.Should().BeTrue();
         }
 
-        (await _webhook.Udp.TxtAsync(name)).Values.Should().Equal("value-1");
+        (await Webhook.Udp.TxtAsync(name)).Values.Should().Equal("value-1");
         (await StoredRecordsAsync(name)).Should().Equal("\"value-1\"");
     }
 
@@ -43,24 +37,24 @@ public abstract class SolverSemanticsTests(PowerDnsServer pdns) : IAsyncLifetime
     {
         var name = WebhookHarness.UniqueName();
 
-        await _webhook.PresentAsync(name, "apex-key");
-        var result = await _webhook.PresentAsync(name, "wildcard-key");
+        await Webhook.PresentAsync(name, "apex-key");
+        var result = await Webhook.PresentAsync(name, "wildcard-key");
 
         result.Success.Should().BeTrue(result.Message);
-        (await _webhook.Udp.TxtAsync(name)).Values.Should().BeEquivalentTo("apex-key", "wildcard-key");
+        (await Webhook.Udp.TxtAsync(name)).Values.Should().BeEquivalentTo("apex-key", "wildcard-key");
     }
 
     [Fact]
     public async Task CleanUpRemovesOnlyItsOwnKey()
     {
         var name = WebhookHarness.UniqueName();
-        await _webhook.PresentAsync(name, "apex-key");
-        await _webhook.PresentAsync(name, "wildcard-key");
+        await Webhook.PresentAsync(name, "apex-key");
+        await Webhook.PresentAsync(name, "wildcard-key");
 
-        var result = await _webhook.CleanUpAsync(name, "apex-key");
+        var result = await Webhook.CleanUpAsync(name, "apex-key");
 
         result.Success.Should().BeTrue(result.Message);
-        (await _webhook.Udp.TxtAsync(name)).Values.Should().Equal("wildcard-key");
+        (await Webhook.Udp.TxtAsync(name)).Values.Should().Equal("wildcard-key");
     }
 
     [Fact]
@@ -68,28 +62,28 @@ public abstract class SolverSemanticsTests(PowerDnsServer pdns) : IAsyncLifetime
     {
         var name = WebhookHarness.UniqueName();
         var unused = WebhookHarness.UniqueName();
-        await _webhook.PresentAsync(name, "kept");
+        await Webhook.PresentAsync(name, "kept");
 
-        var onOtherValue = await _webhook.CleanUpAsync(name, "never-presented");
-        var onNoRecord = await _webhook.CleanUpAsync(unused, "never-presented");
+        var onOtherValue = await Webhook.CleanUpAsync(name, "never-presented");
+        var onNoRecord = await Webhook.CleanUpAsync(unused, "never-presented");
 
         onOtherValue.Success.Should().BeTrue(onOtherValue.Message);
         onNoRecord.Success.Should().BeTrue(onNoRecord.Message);
-        (await _webhook.Udp.TxtAsync(name)).Values.Should().Equal("kept");
+        (await Webhook.Udp.TxtAsync(name)).Values.Should().Equal("kept");
     }
 
     [Fact]
     public async Task TheLastCleanUpLeavesNxDomain()
     {
         var name = WebhookHarness.UniqueName();
-        await _webhook.PresentAsync(name, "a");
-        await _webhook.PresentAsync(name, "b");
+        await Webhook.PresentAsync(name, "a");
+        await Webhook.PresentAsync(name, "b");
 
-        await _webhook.CleanUpAsync(name, "a");
-        var result = await _webhook.CleanUpAsync(name, "b");
+        await Webhook.CleanUpAsync(name, "a");
+        var result = await Webhook.CleanUpAsync(name, "b");
 
         result.Success.Should().BeTrue(result.Message);
-        (await _webhook.Udp.TxtAsync(name)).IsNxDomain.Should().BeTrue();
+        (await Webhook.Udp.TxtAsync(name)).IsNxDomain.Should().BeTrue();
     }
 
     [Fact]
@@ -97,11 +91,11 @@ public abstract class SolverSemanticsTests(PowerDnsServer pdns) : IAsyncLifetime
     {
         var name = WebhookHarness.UniqueName("child.example.test.");
 
-        var result = await _webhook.PresentAsync(name, "in-child", resolvedZone: "example.test.");
+        var result = await Webhook.PresentAsync(name, "in-child", resolvedZone: "example.test.");
 
         result.Success.Should().BeTrue(result.Message);
         (await StoredRecordsAsync(name, zone: "child.example.test.")).Should().Equal("\"in-child\"");
-        (await _webhook.Udp.TxtAsync(name)).Values.Should().Equal("in-child");
+        (await Webhook.Udp.TxtAsync(name)).Values.Should().Equal("in-child");
     }
 
     [Fact]
@@ -109,10 +103,10 @@ public abstract class SolverSemanticsTests(PowerDnsServer pdns) : IAsyncLifetime
     {
         var name = WebhookHarness.UniqueName();
 
-        var result = await _webhook.PresentAsync(name, "v", _webhook.Config(new { zone = "Example.Test" }), resolvedZone: "elsewhere.invalid.");
+        var result = await Webhook.PresentAsync(name, "v", Webhook.Config(new { zone = "Example.Test" }), resolvedZone: "elsewhere.invalid.");
 
         result.Success.Should().BeTrue(result.Message);
-        (await _webhook.Udp.TxtAsync(name)).Values.Should().Equal("v");
+        (await Webhook.Udp.TxtAsync(name)).Values.Should().Equal("v");
     }
 
     [Fact]
@@ -120,7 +114,7 @@ public abstract class SolverSemanticsTests(PowerDnsServer pdns) : IAsyncLifetime
     {
         var name = WebhookHarness.UniqueName();
 
-        var result = await _webhook.PresentAsync(name, "v", _webhook.Config(new { zone = "other.test" }));
+        var result = await Webhook.PresentAsync(name, "v", Webhook.Config(new { zone = "other.test" }));
 
         result.Success.Should().BeFalse();
         result.Message.Should().Contain("'zone'").And.Contain("other.test.");
@@ -131,11 +125,11 @@ public abstract class SolverSemanticsTests(PowerDnsServer pdns) : IAsyncLifetime
     {
         var name = WebhookHarness.UniqueName();
 
-        var result = await _webhook.PresentAsync(name, "v", _webhook.Config(new Dictionary<string, object> { ["allowed-zones"] = new[] { "other.test" } }));
+        var result = await Webhook.PresentAsync(name, "v", Webhook.Config(new Dictionary<string, object> { ["allowed-zones"] = new[] { "other.test" } }));
 
         result.Success.Should().BeFalse();
         result.Message.Should().Contain("allowedZones").And.Contain(name);
-        (await _webhook.Udp.TxtAsync(name)).IsNxDomain.Should().BeTrue();
+        (await Webhook.Udp.TxtAsync(name)).IsNxDomain.Should().BeTrue();
     }
 
     [Fact]
@@ -143,10 +137,10 @@ public abstract class SolverSemanticsTests(PowerDnsServer pdns) : IAsyncLifetime
     {
         var name = WebhookHarness.UniqueName();
 
-        var result = await _webhook.PresentAsync(name, "v", _webhook.Config(new { allowedZones = new[] { "other.test", "example.test." } }));
+        var result = await Webhook.PresentAsync(name, "v", Webhook.Config(new { allowedZones = new[] { "other.test", "example.test." } }));
 
         result.Success.Should().BeTrue(result.Message);
-        (await _webhook.Udp.TxtAsync(name)).Values.Should().Equal("v");
+        (await Webhook.Udp.TxtAsync(name)).Values.Should().Equal("v");
     }
 
     [Theory]
@@ -155,36 +149,36 @@ public abstract class SolverSemanticsTests(PowerDnsServer pdns) : IAsyncLifetime
     public async Task AForcedStrategyIsUsedWhereTheServerSupportsIt(string strategy)
     {
         var name = WebhookHarness.UniqueName();
-        var config = _webhook.Config(new { editStrategy = strategy });
-        var supported = strategy == "replace" || pdns is TrixiePowerDnsServer;
+        var config = Webhook.Config(new { editStrategy = strategy });
+        var supported = strategy == "replace" || Pdns is TrixiePowerDnsServer;
 
-        var present = await _webhook.PresentAsync(name, "v", config);
-        var cleanUp = await _webhook.CleanUpAsync(name, "v", config);
+        var present = await Webhook.PresentAsync(name, "v", config);
+        var cleanUp = await Webhook.CleanUpAsync(name, "v", config);
 
         present.Success.Should().Be(supported, present.Message);
         cleanUp.Success.Should().Be(supported, cleanUp.Message);
-        (await _webhook.Udp.TxtAsync(name)).IsNxDomain.Should().BeTrue();
+        (await Webhook.Udp.TxtAsync(name)).IsNxDomain.Should().BeTrue();
     }
 
     [Fact]
     public async Task APrimaryZoneIsEditedAndItsSecondariesNotified()
     {
-        using (var api = pdns.Api())
+        using (var api = Pdns.Api())
         {
             (await api.PutAsJsonAsync("/api/v1/servers/localhost/zones/primary.test.", new { kind = "Master" })).EnsureSuccessStatusCode();
         }
 
         var name = WebhookHarness.UniqueName("primary.test.");
 
-        var present = await _webhook.PresentAsync(name, "v", resolvedZone: "primary.test.");
+        var present = await Webhook.PresentAsync(name, "v", resolvedZone: "primary.test.");
 
         present.Success.Should().BeTrue(present.Message);
-        (await _webhook.Udp.TxtAsync(name)).Values.Should().Equal("v");
+        (await Webhook.Udp.TxtAsync(name)).Values.Should().Equal("v");
     }
 
     private async Task<List<string>> StoredRecordsAsync(string name, string zone = "example.test.")
     {
-        using var api = pdns.Api();
+        using var api = Pdns.Api();
         var found = await api.GetFromJsonAsync<JsonObject>($"/api/v1/servers/localhost/zones/{zone}?rrset_name={name}&rrset_type=TXT");
         return [.. found!["rrsets"]!.AsArray().SelectMany(r => r!["records"]!.AsArray()).Select(r => r!["content"]!.GetValue<string>())];
     }

@@ -4,36 +4,30 @@ using System.Net.Sockets;
 namespace Webhook.Tests;
 
 /// <summary>Failures a user must understand from the Challenge status alone; none may show the API key.</summary>
-public sealed class UserFacingErrorTests(DebianPowerDnsServer pdns) : IAsyncLifetime
+public sealed class UserFacingErrorTests(DebianPowerDnsServer pdns) : WebhookTest(pdns)
 {
-    private WebhookHarness _webhook = null!;
-
-    public async ValueTask InitializeAsync() => _webhook = await WebhookHarness.StartAsync(pdns);
-
-    public ValueTask DisposeAsync() => _webhook.DisposeAsync();
-
     [Fact]
     public async Task AMissingSecretNamesTheSecretAndNamespace()
     {
-        var result = await _webhook.PresentAsync(WebhookHarness.UniqueName(), "v", _webhook.Config(new { apiKeySecretRef = new { name = "nope", key = "api-key" } }));
+        var result = await Webhook.PresentAsync(WebhookHarness.UniqueName(), "v", Webhook.Config(new { apiKeySecretRef = new { name = "nope", key = "api-key" } }));
 
-        ShouldFail(result, "secret 'nope' not found", $"namespace '{_webhook.Namespace}'");
+        ShouldFail(result, "secret 'nope' not found", $"namespace '{Webhook.Namespace}'");
     }
 
     [Fact]
     public async Task AMissingKeyInTheSecretNamesTheKey()
     {
-        var result = await _webhook.PresentAsync(WebhookHarness.UniqueName(), "v", _webhook.Config(new { apiKeySecretRef = new { name = WebhookHarness.SecretName, key = "token" } }));
+        var result = await Webhook.PresentAsync(WebhookHarness.UniqueName(), "v", Webhook.Config(new { apiKeySecretRef = new { name = WebhookHarness.SecretName, key = "token" } }));
 
-        ShouldFail(result, $"{_webhook.Namespace}/{WebhookHarness.SecretName}", "no non-empty key 'token'", "api-key");
+        ShouldFail(result, $"{Webhook.Namespace}/{WebhookHarness.SecretName}", "no non-empty key 'token'", "api-key");
     }
 
     [Fact]
     public async Task ASecretTheWebhookMayNotReadSaysWhatToGrant()
     {
-        _webhook.Kube.Forbidden[_webhook.Namespace] = true;
+        Webhook.Kube.Forbidden[Webhook.Namespace] = true;
 
-        var result = await _webhook.PresentAsync(WebhookHarness.UniqueName(), "v");
+        var result = await Webhook.PresentAsync(WebhookHarness.UniqueName(), "v");
 
         ShouldFail(result, "may not read secret", "'get' on secrets");
     }
@@ -41,11 +35,11 @@ public sealed class UserFacingErrorTests(DebianPowerDnsServer pdns) : IAsyncLife
     [Fact]
     public async Task AWrongApiKeyReports401()
     {
-        _webhook.Kube.Secrets[(_webhook.Namespace, WebhookHarness.SecretName)] = new() { ["api-key"] = "wrong-key-123" };
+        Webhook.Kube.Secrets[(Webhook.Namespace, WebhookHarness.SecretName)] = new() { ["api-key"] = "wrong-key-123" };
 
-        var result = await _webhook.PresentAsync(WebhookHarness.UniqueName(), "v");
+        var result = await Webhook.PresentAsync(WebhookHarness.UniqueName(), "v");
 
-        ShouldFail(result, "401", pdns.ApiUrl.ToString().TrimEnd('/'));
+        ShouldFail(result, "401", Pdns.ApiUrl.ToString().TrimEnd('/'));
         result.Message.Should().NotContain("wrong-key-123");
     }
 
@@ -57,7 +51,7 @@ public sealed class UserFacingErrorTests(DebianPowerDnsServer pdns) : IAsyncLife
         var url = $"http://127.0.0.1:{((IPEndPoint)closed.LocalEndpoint).Port}";
         closed.Stop();
 
-        var result = await _webhook.PresentAsync(WebhookHarness.UniqueName(), "v", _webhook.Config(new { host = url }));
+        var result = await Webhook.PresentAsync(WebhookHarness.UniqueName(), "v", Webhook.Config(new { host = url }));
 
         ShouldFail(result, url, "Connection refused");
     }
@@ -65,7 +59,7 @@ public sealed class UserFacingErrorTests(DebianPowerDnsServer pdns) : IAsyncLife
     [Fact]
     public async Task ANameInNoZoneOfTheServerIsReported()
     {
-        var result = await _webhook.PresentAsync("_acme-challenge.nowhere.invalid.", "v", resolvedZone: "nowhere.invalid.");
+        var result = await Webhook.PresentAsync("_acme-challenge.nowhere.invalid.", "v", resolvedZone: "nowhere.invalid.");
 
         ShouldFail(result, "has no a zone holding '_acme-challenge.nowhere.invalid.'");
     }
@@ -79,9 +73,9 @@ public sealed class UserFacingErrorTests(DebianPowerDnsServer pdns) : IAsyncLife
     [InlineData("""{"timeout":5,"timeoutSeconds":5}""", "'timeoutSeconds' and 'timeout' mean the same")]
     public async Task ABadConfigValueNamesTheField(string extra, string message)
     {
-        var config = _webhook.Config(System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, System.Text.Json.JsonElement>>(extra));
+        var config = Webhook.Config(System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, System.Text.Json.JsonElement>>(extra));
 
-        var result = await _webhook.PresentAsync(WebhookHarness.UniqueName(), "v", config);
+        var result = await Webhook.PresentAsync(WebhookHarness.UniqueName(), "v", config);
 
         ShouldFail(result, "invalid issuer config", message);
     }
@@ -89,9 +83,9 @@ public sealed class UserFacingErrorTests(DebianPowerDnsServer pdns) : IAsyncLife
     [Fact]
     public async Task AMissingConfigSaysWhatIsNeeded()
     {
-        var body = _webhook.Body("Present", WebhookHarness.UniqueName(), "v").Replace(",\"config\":", ",\"unused\":", StringComparison.Ordinal);
+        var body = Webhook.Body("Present", WebhookHarness.UniqueName(), "v").Replace(",\"config\":", ",\"unused\":", StringComparison.Ordinal);
 
-        using var response = await _webhook.PostAsync(body);
+        using var response = await Webhook.PostAsync(body);
 
         (await response.Content.ReadAsStringAsync()).Should().Contain("'host' and 'apiKeySecretRef'");
     }
@@ -104,6 +98,6 @@ public sealed class UserFacingErrorTests(DebianPowerDnsServer pdns) : IAsyncLife
             result.Message.Should().Contain(part);
         }
 
-        result.Message.Should().NotContain(pdns.ApiKey);
+        result.Message.Should().NotContain(Pdns.ApiKey);
     }
 }

@@ -5,22 +5,16 @@ using System.Text.Json.Nodes;
 namespace Webhook.Tests;
 
 /// <summary>cert-manager's side of the HTTP contract (CONTRACT.md 1, 2): what it sends, what it must get back.</summary>
-public sealed class WireContractTests(DebianPowerDnsServer pdns) : IAsyncLifetime
+public sealed class WireContractTests(DebianPowerDnsServer pdns) : WebhookTest(pdns)
 {
-    private WebhookHarness _webhook = null!;
-
-    public async ValueTask InitializeAsync() => _webhook = await WebhookHarness.StartAsync(pdns);
-
-    public ValueTask DisposeAsync() => _webhook.DisposeAsync();
-
     [Theory]
     [InlineData("Present")]
     [InlineData("CleanUp")]
     public async Task TheExactCertManagerBodyGets201WithTheRequestEchoedAndSuccess(string action)
     {
-        var body = _webhook.Body(action, WebhookHarness.UniqueName(), "LoqXcYV8q5ONbJQxbmR7SCTNo3tiAXDfowyjxAjEuX0");
+        var body = Webhook.Body(action, WebhookHarness.UniqueName(), "LoqXcYV8q5ONbJQxbmR7SCTNo3tiAXDfowyjxAjEuX0");
 
-        using var response = await _webhook.PostAsync(body);
+        using var response = await Webhook.PostAsync(body);
 
         response.StatusCode.Should().Be(HttpStatusCode.Created);
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/json");
@@ -34,9 +28,9 @@ public sealed class WireContractTests(DebianPowerDnsServer pdns) : IAsyncLifetim
     [Fact]
     public async Task TheUidIsEchoedInTheResponse()
     {
-        var body = _webhook.Body("CleanUp", WebhookHarness.UniqueName(), "k").Replace("\"uid\":\"\"", "\"uid\":\"abc-123\"", StringComparison.Ordinal);
+        var body = Webhook.Body("CleanUp", WebhookHarness.UniqueName(), "k").Replace("\"uid\":\"\"", "\"uid\":\"abc-123\"", StringComparison.Ordinal);
 
-        using var response = await _webhook.PostAsync(body);
+        using var response = await Webhook.PostAsync(body);
 
         var payload = await response.Content.ReadFromJsonAsync<JsonObject>();
         payload!["response"]!["uid"]!.GetValue<string>().Should().Be("abc-123");
@@ -45,9 +39,9 @@ public sealed class WireContractTests(DebianPowerDnsServer pdns) : IAsyncLifetim
     [Fact]
     public async Task AFailureIsStill201AndCarriesANonEmptyMessage()
     {
-        _webhook.Kube.Secrets.Clear();
+        Webhook.Kube.Secrets.Clear();
 
-        var result = await _webhook.PresentAsync(WebhookHarness.UniqueName(), "k");
+        var result = await Webhook.PresentAsync(WebhookHarness.UniqueName(), "k");
 
         result.Success.Should().BeFalse();
         result.Message.Should().NotBeNullOrWhiteSpace();
@@ -64,7 +58,7 @@ public sealed class WireContractTests(DebianPowerDnsServer pdns) : IAsyncLifetim
     [InlineData("{\"request\":{\"uid\":\"\"}}", "request.action must be")]
     public async Task AMalformedPayloadIs400WithAStatus(string body, string message)
     {
-        using var response = await _webhook.PostAsync(body);
+        using var response = await Webhook.PostAsync(body);
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         var status = await response.Content.ReadFromJsonAsync<JsonObject>();
@@ -77,7 +71,7 @@ public sealed class WireContractTests(DebianPowerDnsServer pdns) : IAsyncLifetim
     [Fact]
     public async Task AWrongContentTypeIs415WithAStatus()
     {
-        using var response = await _webhook.PostAsync(_webhook.Body("Present", WebhookHarness.UniqueName(), "k"), "text/plain");
+        using var response = await Webhook.PostAsync(Webhook.Body("Present", WebhookHarness.UniqueName(), "k"), "text/plain");
 
         response.StatusCode.Should().Be(HttpStatusCode.UnsupportedMediaType);
         var status = await response.Content.ReadFromJsonAsync<JsonObject>();
@@ -87,7 +81,7 @@ public sealed class WireContractTests(DebianPowerDnsServer pdns) : IAsyncLifetim
     [Fact]
     public async Task AnUnknownSolverIs404WithAStatus()
     {
-        using var response = await _webhook.PostAsync(_webhook.Body("Present", WebhookHarness.UniqueName(), "k"), path: $"/apis/{WebhookHarness.Group}/v1alpha1/cloudflare");
+        using var response = await Webhook.PostAsync(Webhook.Body("Present", WebhookHarness.UniqueName(), "k"), path: $"/apis/{WebhookHarness.Group}/v1alpha1/cloudflare");
 
         response.StatusCode.Should().Be(HttpStatusCode.NotFound);
         var status = await response.Content.ReadFromJsonAsync<JsonObject>();
@@ -97,9 +91,9 @@ public sealed class WireContractTests(DebianPowerDnsServer pdns) : IAsyncLifetim
     [Fact]
     public async Task DiscoveryDescribesTheGroupVersionAndSolverResource()
     {
-        var groups = await _webhook.Http.GetFromJsonAsync<JsonObject>("/apis");
-        var group = await _webhook.Http.GetFromJsonAsync<JsonObject>($"/apis/{WebhookHarness.Group}");
-        var resources = await _webhook.Http.GetFromJsonAsync<JsonObject>($"/apis/{WebhookHarness.Group}/v1alpha1");
+        var groups = await Webhook.Http.GetFromJsonAsync<JsonObject>("/apis");
+        var group = await Webhook.Http.GetFromJsonAsync<JsonObject>($"/apis/{WebhookHarness.Group}");
+        var resources = await Webhook.Http.GetFromJsonAsync<JsonObject>($"/apis/{WebhookHarness.Group}/v1alpha1");
 
         var version = $$"""{"groupVersion":"{{WebhookHarness.Group}}/v1alpha1","version":"v1alpha1"}""";
         groups!.ToJsonString().Should().Be($$"""{"groups":[{"name":"{{WebhookHarness.Group}}","versions":[{{version}}],"preferredVersion":{{version}}}],"kind":"APIGroupList","apiVersion":"v1"}""");
@@ -117,7 +111,7 @@ public sealed class WireContractTests(DebianPowerDnsServer pdns) : IAsyncLifetim
     [InlineData("/livez", HttpStatusCode.OK)]
     public async Task OtherPathsAnswerAsTheGoServerDoes(string path, HttpStatusCode expected)
     {
-        using var response = await _webhook.Http.GetAsync(path);
+        using var response = await Webhook.Http.GetAsync(path);
 
         response.StatusCode.Should().Be(expected);
     }
