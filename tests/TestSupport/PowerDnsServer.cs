@@ -38,20 +38,26 @@ public abstract class PowerDnsServer : IAsyncLifetime
     protected virtual Task<ChildProcess> StartAsync(string entrypoint, string directory, Dictionary<string, string> environment) =>
         Task.FromResult(new ChildProcess("/bin/bash", [entrypoint], environment));
 
-    protected virtual string Entrypoint => Path.Combine(Repository.PdnsImage, "entrypoint.sh");
-
     public virtual async ValueTask InitializeAsync()
     {
         var name = "pdns-test-" + Guid.NewGuid().ToString("N");
         var zonesDir = Path.Combine(HostDirectory(name), "zones");
         Directory.CreateDirectory(zonesDir);
+
+        // A private copy of the image's scripts: another test run may be refreshing the root file system's copy.
+        var scripts = Directory.CreateDirectory(Path.Combine(HostDirectory(name), "pdns-image")).FullName;
+        foreach (var file in new[] { "entrypoint.sh", "pdns.conf" })
+        {
+            File.Copy(Path.Combine(Repository.PdnsImage, file), Path.Combine(scripts, file));
+        }
+
         foreach (var zone in Zones)
         {
             await File.WriteAllTextAsync(Path.Combine(zonesDir, zone + "zone"), ZoneFile(zone));
         }
 
         var serverDir = ServerDirectory(name);
-        _pdns = await StartAsync(Entrypoint, serverDir, new()
+        _pdns = await StartAsync($"{serverDir}/pdns-image/entrypoint.sh", serverDir, new()
         {
             ["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin",
             ["PDNS_API_KEY"] = ApiKey,

@@ -12,8 +12,6 @@ public sealed class TrixiePowerDnsServer : PowerDnsServer
 
     protected override string ServerDirectory(string name) => "/tmp/" + name;
 
-    protected override string Entrypoint => "/pdns-image/entrypoint.sh";
-
     // The image runs as user pdns (install.sh's fixed id), so the test's directory must be pdns's.
     protected override async Task<ChildProcess> StartAsync(string entrypoint, string directory, Dictionary<string, string> environment)
     {
