@@ -115,7 +115,7 @@ wait_until() { # WHAT PID SECONDS COMMAND...
 ensure_packages() {
   local missing=() pair
   # COMMAND:PACKAGE; the SQLite backend is a library, so dpkg is asked about that one.
-  for pair in pdns_server:pdns-server sqlite3:sqlite3 dig:dnsutils curl:curl python3:python3; do
+  for pair in pdns_server:pdns-server sqlite3:sqlite3 dig:dnsutils curl:curl python3:python3 openssl:openssl; do
     command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
   done
   [[ $(dpkg-query -W -f='${Status}' pdns-backend-sqlite3 2>/dev/null) == "install ok installed" ]] ||
@@ -235,14 +235,64 @@ dns_has_soa() {
   [[ -n $(dig +short +time=1 +tries=1 -p "$dns_port" @127.0.0.1 SOA "$ZONE.") ]]
 }
 
+# The PKI kube-apiserver and cert-manager would give the webhook: a serving CA and certificate, and a
+# front-proxy CA whose client certificate (CN front-proxy-client) lets the caller assert a user in
+# X-Remote-User, as the aggregator does.
+make_pki() {
+  step "Making a serving certificate and a front-proxy client certificate (openssl)"
+  local pki=$work/pki
+  mkdir -p "$pki"
+  ca() { # NAME
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj "/CN=$1" \
+      -keyout "$pki/$1.key" -out "$pki/$1.crt" 2>/dev/null
+  }
+  issue() { # CA NAME SUBJECT EXTENSIONS
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "$3" -keyout "$pki/$2.key" -out "$pki/$2.csr" 2>/dev/null
+    openssl x509 -req -in "$pki/$2.csr" -CA "$pki/$1.crt" -CAkey "$pki/$1.key" -CAcreateserial -days 1 \
+      -extfile <(printf '%s\n' "$4") -out "$pki/$2.crt" 2>/dev/null
+  }
+  ca serving-ca
+  issue serving-ca serving "/CN=localhost" "subjectAltName=DNS:localhost,IP:127.0.0.1
+extendedKeyUsage=serverAuth"
+  ca front-proxy-ca
+  issue front-proxy-ca front-proxy-client "/CN=front-proxy-client" "extendedKeyUsage=clientAuth"
+  chmod 600 "$pki"/*.key
+  write_aggregator_curl
+  info "serving certificate for localhost and 127.0.0.1; client certificate CN=front-proxy-client"
+}
+
+# curl as kube-apiserver's aggregator: verifies the serving certificate, presents the front-proxy
+# certificate, and says for whom it acts. A script in $work, so --keep-running users can call it too.
+write_aggregator_curl() {
+  cat >"$work/curl-as-aggregator" <<EOF
+#!/bin/sh
+exec curl --cacert "$work/pki/serving-ca.crt" --cert "$work/pki/front-proxy-client.crt" --key "$work/pki/front-proxy-client.key" \\
+  -H "X-Remote-User: system:serviceaccount:cert-manager:cert-manager" -H "X-Remote-Group: system:serviceaccounts" "\$@"
+EOF
+  chmod 700 "$work/curl-as-aggregator"
+}
+
+webhook_curl() {
+  "$work/curl-as-aggregator" "$@"
+}
+
 start_webhook() {
   step "Starting the webhook on $webhook_url (group $GROUP_NAME, API keys from $work/secrets)"
   # setsid: see start_pdns. `dotnet app.dll` runs in this process, so $! is the webhook's PID.
+  # AllowAuthenticated: no kube-apiserver here to ask SubjectAccessReviews; the front-proxy CA is the trust boundary.
   setsid dotnet "$webhook_dll" --group-name "$GROUP_NAME" --secrets-dir "$work/secrets" \
-    --urls "$webhook_url" </dev/null >"$webhook_log" 2>&1 &
+    --secure-port "$webhook_port" --bind-address 127.0.0.1 \
+    --tls-cert-file "$work/pki/serving.crt" --tls-private-key-file "$work/pki/serving.key" \
+    --requestheader-client-ca-file "$work/pki/front-proxy-ca.crt" --requestheader-allowed-names front-proxy-client \
+    --authorization-mode AllowAuthenticated </dev/null >"$webhook_log" 2>&1 &
   webhook_pid=$!
-  wait_until "webhook /healthz" "$webhook_pid" 30 curl -fsS --max-time 2 "$webhook_url/healthz"
-  info "webhook is up (pid $webhook_pid): GET /healthz answered 200"
+  wait_until "webhook /readyz" "$webhook_pid" 30 curl -fsS --max-time 2 --cacert "$work/pki/serving-ca.crt" "$webhook_url/readyz"
+  info "webhook is up (pid $webhook_pid): GET /readyz answered 200 over TLS"
+  local anonymous
+  anonymous=$(curl -sS -o /dev/null -w '%{http_code}' --cacert "$work/pki/serving-ca.crt" -H 'Content-Type: application/json' \
+    --data-binary '{}' "$solver_url")
+  [[ $anonymous == 403 ]] || fail "a caller without the front-proxy certificate got HTTP $anonymous, not 403"
+  info "a caller without the front-proxy certificate is refused: HTTP $anonymous"
 }
 
 # --- the demo ------------------------------------------------------------------------------
@@ -271,7 +321,7 @@ solve() { # ACTION KEY LABEL
   local action=$1 key=$2 label=$3
   local body=$work/${action,,}-$label.json response=$work/${action,,}-$label.response.json code success
   write_body "$action" "$key" "$body"
-  code=$(curl -sS --max-time 35 -o "$response" -w '%{http_code}' \
+  code=$(webhook_curl -sS --max-time 35 -o "$response" -w '%{http_code}' \
     -H 'Content-Type: application/json' --data-binary @"$body" "$solver_url") \
     || fail "$action ($label): POST $solver_url failed"
   [[ $code == 2?? ]] || fail "$action ($label): HTTP $code: $(cat "$response")"
@@ -318,9 +368,11 @@ keep_running_help() {
 
 PowerDNS (pid $pdns_pid) and the webhook (pid $webhook_pid) keep running. To poke at them:
 
-  # Present or CleanUp, exactly as cert-manager does (bodies in $work):
-  curl -sS -H 'Content-Type: application/json' --data-binary @$work/present-apex.json $solver_url
-  curl -sS -H 'Content-Type: application/json' --data-binary @$work/cleanup-apex.json $solver_url
+  # Present or CleanUp, exactly as cert-manager does through kube-apiserver (bodies in $work):
+  $work/curl-as-aggregator -sS -H 'Content-Type: application/json' --data-binary @$work/present-apex.json $solver_url
+  $work/curl-as-aggregator -sS -H 'Content-Type: application/json' --data-binary @$work/cleanup-apex.json $solver_url
+  # Without the front-proxy certificate the solver answers 403:
+  curl -sS --cacert $work/pki/serving-ca.crt -H 'Content-Type: application/json' --data-binary @$work/present-apex.json $solver_url
 
   # What DNS serves:
   dig +short -p $dns_port @127.0.0.1 TXT $FQDN
@@ -361,12 +413,13 @@ main() {
   ports=$(free_ports 3)
   read -r dns_port pdns_api_port webhook_port <<<"$ports"
   pdns_url=http://127.0.0.1:$pdns_api_port
-  webhook_url=http://127.0.0.1:$webhook_port
+  webhook_url=https://127.0.0.1:$webhook_port
   solver_url=$webhook_url/apis/$GROUP_NAME/v1alpha1/$SOLVER_NAME
   api_key=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')   # hex: safe in sed and headers
   write_secrets
 
   start_pdns
+  make_pki
   start_webhook
 
   local apex wildcard

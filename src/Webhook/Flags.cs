@@ -9,6 +9,17 @@ internal static class Flags
         ["--solver-name"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.SolverName)}",
         ["--secrets-dir"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.SecretsDir)}",
         ["--kubeconfig"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.Kubeconfig)}",
+        ["--secure-port"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.SecurePort)}",
+        ["--bind-address"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.BindAddress)}",
+        ["--tls-cert-file"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.TlsCertFile)}",
+        ["--tls-private-key-file"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.TlsPrivateKeyFile)}",
+        ["--requestheader-client-ca-file"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.RequestHeaderClientCaFile)}",
+        ["--requestheader-allowed-names"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.RequestHeaderAllowedNames)}",
+        ["--requestheader-username-headers"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.RequestHeaderUsernameHeaders)}",
+        ["--requestheader-group-headers"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.RequestHeaderGroupHeaders)}",
+        ["--requestheader-extra-headers-prefix"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.RequestHeaderExtraHeadersPrefix)}",
+        ["--client-ca-file"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.ClientCaFile)}",
+        ["--authorization-mode"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.AuthorizationMode)}",
     };
 
     /// <summary>GROUP_NAME (what webhook-example charts set), then the flags, which win.</summary>

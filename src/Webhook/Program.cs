@@ -3,25 +3,29 @@ using Webhook;
 using Webhook.Api;
 using Webhook.Challenges;
 using Webhook.Secrets;
+using Webhook.Security;
 
-var builder = WebApplication.CreateSlimBuilder(args);
+// appsettings.json sits beside the binary, wherever it is started from.
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddWebhookFlags(args);   // --group-name, GROUP_NAME, --solver-name, --secrets-dir, --kubeconfig
 builder.Services.AddOptionsWithValidateOnStart<WebhookOptions, WebhookOptionsValidator>().BindConfiguration(WebhookOptions.Section);
 builder.Services.ConfigureHttpJsonOptions(WebhookJsonContext.Configure);
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);   // so ErrorStatus can answer a Status
 builder.Services.AddExceptionHandler<ErrorStatus>().AddProblemDetails();
 builder.Services.AddSingleton(TimeProvider.System);
+builder.AddServing();                               // HTTPS on --secure-port, certificate reloaded when its files change
+builder.Services.AddAggregatedApiSecurity();        // front-proxy certificate + X-Remote-*, then SubjectAccessReview
 
 builder.Services.AddSecretSource();
 builder.Services.AddPowerDnsClient();
 builder.Services.AddSingleton<PowerDnsServers>();
 builder.Services.AddSingleton<ChallengeSolver>();
-builder.Services.AddHealthChecks();
+builder.Services.AddHealthChecks().AddCheck<AuthenticationConfigSource>("authentication-config", tags: ["ready"]);
 
 var app = builder.Build();
 app.UseExceptionHandler();
-app.MapHealthChecks("/healthz");
-app.MapHealthChecks("/readyz");
-app.MapHealthChecks("/livez");
+app.MapHealthChecks("/healthz").AllowAnonymous();
+app.MapHealthChecks("/livez", new() { Predicate = _ => false }).AllowAnonymous();
+app.MapHealthChecks("/readyz").AllowAnonymous();
 app.MapSolverApi();
 app.Run();

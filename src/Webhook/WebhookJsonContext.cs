@@ -14,6 +14,8 @@ namespace Webhook;
 [JsonSerializable(typeof(ApiGroupList))]
 [JsonSerializable(typeof(ApiGroup))]
 [JsonSerializable(typeof(ApiResourceList))]
+[JsonSerializable(typeof(List<string>))]
+[JsonSerializable(typeof(k8s.Models.V1SubjectAccessReviewSpec))]
 internal sealed partial class WebhookJsonContext : JsonSerializerContext
 {
     /// <summary>ASP.NET Core's options take over the generated ones, so they get the same settings.</summary>

@@ -23,6 +23,45 @@ internal sealed class WebhookOptions
 
     /// <summary>A kubeconfig file; without it, the in-cluster service account or <c>KUBECONFIG</c>.</summary>
     public string? Kubeconfig { get; set; }
+
+    /// <summary>HTTPS port; 8443 so the container needs no privilege (the Service maps 443 to it).</summary>
+    [Range(0, 65535)]
+    public int SecurePort { get; set; } = 8443;
+
+    /// <summary>The address to listen on; all interfaces when empty.</summary>
+    public string? BindAddress { get; set; }
+
+    /// <summary>PEM serving certificate (with chain) and key; reloaded when they change. Self-signed for localhost when empty.</summary>
+    public string? TlsCertFile { get; set; }
+
+    public string? TlsPrivateKeyFile { get; set; }
+
+    /// <summary>
+    /// The front-proxy CA and client CA settings, as kube-apiserver publishes them in kube-system/extension-apiserver-authentication.
+    /// Given as files and comma-separated lists (outside a cluster), they replace that ConfigMap.
+    /// </summary>
+    public string? RequestHeaderClientCaFile { get; set; }
+
+    public string? RequestHeaderAllowedNames { get; set; }
+
+    public string RequestHeaderUsernameHeaders { get; set; } = "X-Remote-User";
+
+    public string RequestHeaderGroupHeaders { get; set; } = "X-Remote-Group";
+
+    public string RequestHeaderExtraHeadersPrefix { get; set; } = "X-Remote-Extra-";
+
+    public string? ClientCaFile { get; set; }
+
+    /// <summary>How often the authentication configuration is re-read, so rotated CAs apply without a restart.</summary>
+    [Range(1, 3600)]
+    public int AuthenticationRefreshSeconds { get; set; } = 10;
+
+    /// <summary><c>Delegated</c> (SubjectAccessReview) or <c>AllowAuthenticated</c> (any authenticated user; the CA is the trust boundary).</summary>
+    [RegularExpression("^(Delegated|AllowAuthenticated)$", ErrorMessage = "--authorization-mode must be Delegated or AllowAuthenticated")]
+    public string AuthorizationMode { get; set; } = "Delegated";
+
+    /// <summary>True when the authentication settings come from flags rather than the cluster's ConfigMap.</summary>
+    public bool AuthenticationFromFiles => RequestHeaderClientCaFile is { Length: > 0 } || ClientCaFile is { Length: > 0 };
 }
 
 [OptionsValidator]

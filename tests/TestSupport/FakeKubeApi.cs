@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -25,6 +27,15 @@ public sealed class FakeKubeApi : IAsyncDisposable
 
     public string Kubeconfig { get; private set; } = "";
 
+    /// <summary>The data of kube-system/extension-apiserver-authentication; empty means the ConfigMap does not exist.</summary>
+    public ConcurrentDictionary<string, string> AuthenticationConfigMap { get; } = new();
+
+    /// <summary>What SubjectAccessReviews answer: "allow", "deny", "no-opinion" or "error" (a 500).</summary>
+    public string AccessReviews { get; set; } = "allow";
+
+    /// <summary>Every SubjectAccessReview received, as sent.</summary>
+    public ConcurrentQueue<JsonObject> ReceivedReviews { get; } = new();
+
     public static async Task<FakeKubeApi> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -43,6 +54,34 @@ public sealed class FakeKubeApi : IAsyncDisposable
                 data = data.ToDictionary(d => d.Key, d => Convert.ToBase64String(Encoding.UTF8.GetBytes(d.Value))),
             })
             : Status(404, "NotFound", $"secrets \"{name}\" not found"));
+        app.MapGet("/api/v1/namespaces/kube-system/configmaps/extension-apiserver-authentication", () => fake.AuthenticationConfigMap.IsEmpty
+            ? Status(404, "NotFound", "configmaps \"extension-apiserver-authentication\" not found")
+            : Results.Json(new
+            {
+                apiVersion = "v1",
+                kind = "ConfigMap",
+                metadata = new { name = "extension-apiserver-authentication", @namespace = "kube-system" },
+                data = new Dictionary<string, string>(fake.AuthenticationConfigMap),
+            }));
+        app.MapPost("/apis/authorization.k8s.io/v1/subjectaccessreviews", async (HttpRequest request) =>
+        {
+            var review = (await request.ReadFromJsonAsync<JsonObject>())!;
+            fake.ReceivedReviews.Enqueue(review.DeepClone().AsObject());
+            var status = fake.AccessReviews switch
+            {
+                "allow" => new JsonObject { ["allowed"] = true, ["reason"] = "RBAC: allowed by ClusterRoleBinding" },
+                "deny" => new JsonObject { ["allowed"] = false, ["denied"] = true, ["reason"] = "denied by policy" },
+                "no-opinion" => new JsonObject { ["allowed"] = false },
+                _ => null,
+            };
+            if (status is null)
+            {
+                return Status(500, "InternalError", "etcdserver: request timed out");
+            }
+
+            review["status"] = status;
+            return Results.Json(review, statusCode: 201);
+        });
         await app.StartAsync();
         var url = app.Urls.Single();
         fake.Kubeconfig = Path.Combine(Path.GetTempPath(), $"kubeconfig-{Guid.NewGuid():N}.yaml");

@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Webhook.Tests;
 
@@ -9,20 +8,18 @@ namespace Webhook.Tests;
 public sealed class FileSecretsTests(DebianPowerDnsServer pdns) : IAsyncLifetime
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("secrets-").FullName;
-    private WebApplicationFactory<Program> _app = null!;
+    private WebhookHarness _webhook = null!;
 
     public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(Path.Combine(_directory, "cert-manager", "pdns"));
         await File.WriteAllTextAsync(Path.Combine(_directory, "cert-manager", "pdns", "api-key"), pdns.ApiKey + "\n");
-        _app = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
-            .UseSetting("Webhook:GroupName", WebhookHarness.Group)
-            .UseSetting("Webhook:SecretsDir", _directory));
+        _webhook = await WebhookHarness.StartAsync(pdns, settings: new() { ["Webhook:SecretsDir"] = _directory });
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _app.DisposeAsync();
+        await _webhook.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
     }
 
@@ -39,9 +36,7 @@ public sealed class FileSecretsTests(DebianPowerDnsServer pdns) : IAsyncLifetime
             ["uid"] = "", ["action"] = "Present", ["type"] = "dns-01", ["dnsName"] = "x", ["key"] = "v", ["resourceNamespace"] = @namespace,
             ["resolvedFQDN"] = fqdn, ["resolvedZone"] = "example.test.", ["allowAmbientCredentials"] = false, ["config"] = config,
         };
-        using var http = _app.CreateClient();
-
-        using var response = await http.PostAsync(WebhookHarness.SolverPath, new StringContent(new JsonObject { ["request"] = request }.ToJsonString(), Encoding.UTF8, "application/json"));
+        using var response = await _webhook.Http.PostAsync(WebhookHarness.SolverPath, new StringContent(new JsonObject { ["request"] = request }.ToJsonString(), Encoding.UTF8, "application/json"));
 
         var answer = (await response.Content.ReadFromJsonAsync<JsonObject>())!["response"]!;
         answer["success"]!.GetValue<bool>().Should().Be(found, answer.ToJsonString());

@@ -1,29 +1,42 @@
 using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using System.Text;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Webhook.Tests;
 
 /// <summary>
-/// The webhook in-process (WebApplicationFactory), a fake Kubernetes API holding the PowerDNS key Secret in a fresh
-/// namespace, and DNS probes: what every solver test needs. Requests are the exact bytes cert-manager sends.
+/// The webhook in-process on real Kestrel with TLS, a fake Kubernetes API (the front-proxy CA in its
+/// extension-apiserver-authentication ConfigMap, SubjectAccessReviews, the PowerDNS key Secret in a fresh namespace),
+/// and clients that reach it as kube-apiserver's aggregator does: front-proxy client certificate, X-Remote-* headers,
+/// the serving certificate verified for the Service name. Requests are the exact bytes cert-manager sends.
 /// </summary>
 internal sealed class WebhookHarness : IAsyncDisposable
 {
     public const string Group = "acme.example.test";
     public const string SecretName = "pdns-api";
+    public const string ServiceName = "pdns-webhook.cert-manager.svc";
+    public const string CertManager = "system:serviceaccount:cert-manager:cert-manager";
+    public static readonly string[] CertManagerGroups = ["system:serviceaccounts", "system:serviceaccounts:cert-manager", "system:authenticated"];
 
     private readonly WebApplicationFactory<Program> _app;
 
-    private WebhookHarness(PowerDnsServer pdns, FakeKubeApi kube, WebApplicationFactory<Program> app)
+    private WebhookHarness(PowerDnsServer pdns, FakeKubeApi kube, WebApplicationFactory<Program> app, Certificates certificates)
     {
         Pdns = pdns;
         Kube = kube;
         _app = app;
-        Http = app.CreateClient();
+        Pki = certificates;
+        Port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()).Port;
+        Http = Client(Pki.FrontProxyClient, CertManager);
         Udp = new DnsProbe(pdns.DnsPort);
         Tcp = new DnsProbe(pdns.DnsPort, useTcp: true);
     }
@@ -32,6 +45,11 @@ internal sealed class WebhookHarness : IAsyncDisposable
 
     public FakeKubeApi Kube { get; }
 
+    public Certificates Pki { get; }
+
+    public int Port { get; }
+
+    /// <summary>The aggregator acting for cert-manager.</summary>
     public HttpClient Http { get; }
 
     public DnsProbe Udp { get; }
@@ -40,18 +58,120 @@ internal sealed class WebhookHarness : IAsyncDisposable
 
     public string Namespace { get; } = "ns-" + Guid.NewGuid().ToString("N")[..8];
 
+    public IServiceProvider Services => _app.Services;
+
     public static string SolverPath => $"/apis/{Group}/v1alpha1/pdns";
 
-    public static async Task<WebhookHarness> StartAsync(PowerDnsServer pdns, Action<IServiceCollection>? services = null)
+    public static async Task<WebhookHarness> StartAsync(PowerDnsServer pdns, Action<IServiceCollection>? services = null, Dictionary<string, string>? settings = null)
     {
         var kube = await FakeKubeApi.StartAsync();
-        var app = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
-            .UseSetting("Webhook:GroupName", Group)
-            .UseSetting("Webhook:Kubeconfig", kube.Kubeconfig)
-            .ConfigureServices(services ?? (_ => { })));
-        var harness = new WebhookHarness(pdns, kube, app);
+        var certificates = new Certificates();
+        kube.AuthenticationConfigMap["requestheader-client-ca-file"] = certificates.FrontProxyCa.CaPem;
+        kube.AuthenticationConfigMap["requestheader-allowed-names"] = "[\"front-proxy-client\"]";
+        kube.AuthenticationConfigMap["requestheader-username-headers"] = "[\"X-Remote-User\"]";
+        kube.AuthenticationConfigMap["requestheader-group-headers"] = "[\"X-Remote-Group\"]";
+        kube.AuthenticationConfigMap["requestheader-extra-headers-prefix"] = "[\"X-Remote-Extra-\"]";
+        kube.AuthenticationConfigMap["client-ca-file"] = certificates.ClientCa.CaPem;
+        var all = new Dictionary<string, string>
+        {
+            ["Webhook:GroupName"] = Group,
+            ["Webhook:Kubeconfig"] = kube.Kubeconfig,
+            ["Webhook:SecurePort"] = "0",
+            ["Webhook:BindAddress"] = "127.0.0.1",
+            ["Webhook:TlsCertFile"] = certificates.ServingCertificateFile,
+            ["Webhook:TlsPrivateKeyFile"] = certificates.ServingKeyFile,
+            ["Webhook:AuthenticationRefreshSeconds"] = "1",
+        };
+        foreach (var (key, value) in settings ?? [])
+        {
+            all[key] = value;
+        }
+
+        var app = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            foreach (var (key, value) in all)
+            {
+                web.UseSetting(key, value);
+            }
+
+            web.ConfigureServices(services ?? (_ => { }));
+        });
+        app.UseKestrel();
+        app.StartServer();
+        var harness = new WebhookHarness(pdns, kube, app, certificates);
         kube.Secrets[(harness.Namespace, SecretName)] = new() { ["api-key"] = pdns.ApiKey };
         return harness;
+    }
+
+    /// <summary>
+    /// One request written by hand over TLS, so that repeated headers travel as separate lines, as the aggregator sends
+    /// X-Remote-Group (HttpClient would join them into one comma-separated line). Answers the status code.
+    /// </summary>
+    public async Task<int> SendRawAsync(X509Certificate2 certificate, string method, string path, IEnumerable<(string Name, string Value)> headers, string body)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, Port);
+        await using var tls = new SslStream(tcp.GetStream());
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = ServiceName,
+            ClientCertificates = [certificate],
+            RemoteCertificateValidationCallback = (_, served, _, errors) =>
+                (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None && served is X509Certificate2 leaf && Pki.ServingCa.Issued(leaf),
+        });
+        var content = Encoding.UTF8.GetBytes(body);
+        var head = new StringBuilder($"{method} {path} HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: {content.Length}\r\n");
+        foreach (var (name, value) in headers)
+        {
+            head.Append(name).Append(": ").Append(value).Append("\r\n");
+        }
+
+        await tls.WriteAsync(Encoding.ASCII.GetBytes(head.Append("\r\n").ToString()));
+        await tls.WriteAsync(content);
+        using var reader = new StreamReader(tls);
+        var statusLine = await reader.ReadLineAsync() ?? "";
+        return int.Parse(statusLine.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// A client that connects to the webhook as the aggregator does: to 127.0.0.1, verifying the serving certificate for
+    /// <see cref="ServiceName"/> against the serving CA, presenting <paramref name="certificate"/> and the identity headers.
+    /// Each client has its own connections, so a new client sees the certificate served now.
+    /// </summary>
+    public HttpClient Client(X509Certificate2? certificate, string? user = null, IEnumerable<string>? groups = null, Dictionary<string, string>? headers = null)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, cancellationToken) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                await socket.ConnectAsync(IPAddress.Loopback, Port, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            },
+            SslOptions =
+            {
+                LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate!,
+                RemoteCertificateValidationCallback = (_, served, _, errors) =>
+                    (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None && served is X509Certificate2 leaf && Pki.ServingCa.Issued(leaf),
+            },
+        };
+        var client = new HttpClient(handler) { BaseAddress = new Uri($"https://{ServiceName}:{Port}") };
+        if (user is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Remote-User", user);
+        }
+
+        foreach (var group in groups ?? [])
+        {
+            client.DefaultRequestHeaders.Add("X-Remote-Group", group);   // one header line per group, as the aggregator sends them
+        }
+
+        foreach (var (name, value) in headers ?? [])
+        {
+            client.DefaultRequestHeaders.Add(name, value);
+        }
+
+        return client;
     }
 
     /// <summary>A challenge name nobody else uses, in <paramref name="zone"/>.</summary>
@@ -116,5 +236,6 @@ internal sealed class WebhookHarness : IAsyncDisposable
         Http.Dispose();
         await _app.DisposeAsync();
         await Kube.DisposeAsync();
+        Pki.Dispose();
     }
 }

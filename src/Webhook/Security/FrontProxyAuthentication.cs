@@ -1,0 +1,90 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Webhook.Security;
+
+/// <summary>
+/// The Go apiserver's delegating authenticator (CONTRACT.md 3.4), in its order: a front-proxy certificate (chains to the
+/// request-header CA, clientAuth usage, an allowed CN) makes the X-Remote-* headers the user; else a client certificate
+/// chaining to the client CA is the user (CN, groups from O); a certificate that neither accepts is a 401; no
+/// certificate is the anonymous user, whom only the health endpoints and discovery reviews may let through.
+/// </summary>
+internal sealed class FrontProxyAuthentication(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AuthenticationConfigSource config, TimeProvider time)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    private static readonly Oid ClientAuth = new("1.3.6.1.5.5.7.3.2");
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var certificate = await Context.Connection.GetClientCertificateAsync();
+        if (certificate is null)
+        {
+            return Success(KubernetesUser.Anonymous);
+        }
+
+        if (config.Current is not { } current)
+        {
+            return AuthenticateResult.Fail("the authentication configuration is not loaded yet");
+        }
+
+        var commonName = certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
+        var proxy = Verify(certificate, current.RequestHeaderCAs);
+        if (proxy is null && current.AllowedNames.Count > 0 && !current.AllowedNames.Contains(commonName))
+        {
+            proxy = $"front-proxy certificate CN \"{commonName}\" is not one of the allowed names";
+        }
+
+        if (proxy is null && FromHeaders(current) is { } user)
+        {
+            return Success(user);
+        }
+
+        var client = Verify(certificate, current.ClientCAs);
+        return client is null
+            ? Success(new KubernetesUser(commonName, null, [.. certificate.SubjectName.EnumerateRelativeDistinguishedNames()
+                .Where(n => n.GetSingleElementType().Value == "2.5.4.10").Select(n => n.GetSingleElementValue() ?? "")], new Dictionary<string, List<string>>()))
+            : AuthenticateResult.Fail($"client certificate \"{commonName}\": {proxy ?? "no user in the request headers"}; {client}");
+    }
+
+    // Null when the certificate chains to one of the CAs and may be used for client authentication.
+    private string? Verify(X509Certificate2 certificate, X509Certificate2Collection authorities)
+    {
+        if (authorities.Count == 0)
+        {
+            return "no CA configured";
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.ApplicationPolicy.Add(ClientAuth);
+        chain.ChainPolicy.VerificationTime = time.GetUtcNow().UtcDateTime;
+        return chain.Build(certificate) ? null : string.Join(", ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Distinct());
+    }
+
+    private KubernetesUser? FromHeaders(AuthenticationConfig current)
+    {
+        var headers = Request.Headers;
+        var name = current.UsernameHeaders.Select(h => headers[h].FirstOrDefault(v => !string.IsNullOrEmpty(v))).FirstOrDefault(v => v is not null);
+        if (name is null)
+        {
+            return null;
+        }
+
+        var uid = current.UidHeaders.Select(h => headers[h].FirstOrDefault(v => !string.IsNullOrEmpty(v))).FirstOrDefault(v => v is not null);
+        var groups = current.GroupHeaders.SelectMany(h => headers[h]).OfType<string>().ToList();   // one value per header line, never comma-split
+        var extra = headers
+            .SelectMany(h => current.ExtraHeaderPrefixes.Where(p => h.Key.StartsWith(p, StringComparison.OrdinalIgnoreCase))
+                .Select(p => (Key: Uri.UnescapeDataString(h.Key[p.Length..].ToLowerInvariant()), Values: h.Value)))
+            .GroupBy(e => e.Key)
+            .ToDictionary(g => g.Key, g => g.SelectMany(e => e.Values).OfType<string>().ToList());
+        return new KubernetesUser(name, uid, groups, extra);
+    }
+
+    private AuthenticateResult Success(KubernetesUser user) => AuthenticateResult.Success(new AuthenticationTicket(user.ToPrincipal(), Scheme.Name));
+}

@@ -1,0 +1,58 @@
+using System.Net;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Options;
+
+namespace Webhook.Security;
+
+internal static class SecurityServiceCollectionExtensions
+{
+    /// <summary>
+    /// HTTPS only, on <c>--secure-port</c>, HTTP/1.1 and HTTP/2, with the reloading serving certificate. Client
+    /// certificates are asked for but never required at the TLS level (probes and anonymous callers must get through);
+    /// FrontProxyAuthentication validates them against the CAs of the moment.
+    /// </summary>
+    public static WebApplicationBuilder AddServing(this WebApplicationBuilder builder)
+    {
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.Services.AddSingleton<ServingCertificate>().AddHostedService(sp => sp.GetRequiredService<ServingCertificate>());
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<WebhookOptions>, ServingCertificate>((kestrel, options, certificate) =>
+        {
+            void Https(ListenOptions listen)
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(https =>
+                {
+                    https.ServerCertificateSelector = (_, _) => certificate.Current;
+                    https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                    https.AllowAnyClientCertificate();
+                });
+            }
+
+            if (options.Value.BindAddress is { Length: > 0 } address)
+            {
+                kestrel.Listen(IPAddress.Parse(address), options.Value.SecurePort, Https);
+            }
+            else
+            {
+                kestrel.ListenAnyIP(options.Value.SecurePort, Https);
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>Front-proxy authentication and delegated authorization for every endpoint but the health checks.</summary>
+    public static IServiceCollection AddAggregatedApiSecurity(this IServiceCollection services)
+    {
+        services.AddSingleton<AuthenticationConfigSource>().AddHostedService(sp => sp.GetRequiredService<AuthenticationConfigSource>());
+        services.AddAuthentication(KubernetesUser.Scheme).AddScheme<AuthenticationSchemeOptions, FrontProxyAuthentication>(KubernetesUser.Scheme, null);
+        services.AddSingleton<IAuthorizationHandler, AccessReviewHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, StatusAuthorizationResults>();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(KubernetesAccess.Policy, policy => policy.AddRequirements(new KubernetesAccess()))
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().AddRequirements(new KubernetesAccess()).Build());
+        return services;
+    }
+}

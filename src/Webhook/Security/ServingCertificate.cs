@@ -1,0 +1,83 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Options;
+
+namespace Webhook.Security;
+
+/// <summary>
+/// The certificate Kestrel serves. Loaded from <c>--tls-cert-file</c>/<c>--tls-private-key-file</c> at start (a bad
+/// pair stops the start), then re-read when the files change, because cert-manager rotates the mounted Secret; a
+/// half-written pair keeps the previous certificate. Self-signed for localhost when no files are given.
+/// </summary>
+internal sealed class ServingCertificate : BackgroundService
+{
+    private readonly (string Certificate, string Key)? _files;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ServingCertificate> _logger;
+    private (DateTime, DateTime) _loadedStamps;
+
+    public ServingCertificate(IOptions<WebhookOptions> options, TimeProvider time, ILogger<ServingCertificate> logger)
+    {
+        (_time, _logger) = (time, logger);
+        if (options.Value is { TlsCertFile: { Length: > 0 } certificate, TlsPrivateKeyFile: { Length: > 0 } key })
+        {
+            _files = (certificate, key);
+            _loadedStamps = Stamps(_files.Value);
+            Current = Load(_files.Value);
+        }
+        else
+        {
+            Current = SelfSigned(time.GetUtcNow());
+        }
+    }
+
+    public X509Certificate2 Current { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (_files is not { } files)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), _time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            var stamps = Stamps(files);
+            if (stamps == _loadedStamps)
+            {
+                continue;
+            }
+
+            var load = Task.Run(() => Load(files), stoppingToken);
+            await ((Task)load).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);   // inspect the failure: keep serving the old pair
+            _loadedStamps = stamps;
+            if (load.IsCompletedSuccessfully)
+            {
+                Current = load.Result;
+                Log.ServingCertificateLoaded(_logger, files.Certificate, Current.Subject, Current.NotAfter);
+            }
+            else
+            {
+                Log.ServingCertificateUnreadable(_logger, files.Certificate, load.Exception?.InnerException);
+            }
+        }
+    }
+
+    private static (DateTime, DateTime) Stamps((string Certificate, string Key) files) =>
+        (File.GetLastWriteTimeUtc(files.Certificate), File.GetLastWriteTimeUtc(files.Key));
+
+    private static X509Certificate2 Load((string Certificate, string Key) files) => X509Certificate2.CreateFromPemFile(files.Certificate, files.Key);
+
+    // What the Go server does without files: a certificate the aggregator will not trust, but probes and local tries work.
+    private static X509Certificate2 SelfSigned(DateTimeOffset now)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("localhost");
+        names.AddIpAddress(System.Net.IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        return request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(1));
+    }
+}

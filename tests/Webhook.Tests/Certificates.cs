@@ -1,0 +1,50 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace Webhook.Tests;
+
+/// <summary>
+/// A cluster's PKI as the webhook meets it: the front-proxy CA and its client certificate (CN front-proxy-client,
+/// as kubeadm makes it), the client CA, and the serving CA with the webhook's certificate for its Service name, written
+/// to files as cert-manager mounts them.
+/// </summary>
+internal sealed class Certificates : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("webhook-tls-").FullName;
+
+    public Certificates()
+    {
+        ServingCertificateFile = Path.Combine(_directory, "tls.crt");
+        ServingKeyFile = Path.Combine(_directory, "tls.key");
+        FrontProxyClient = FrontProxyCa.Client("front-proxy-client");
+        WriteServing(ServingCa.Server(WebhookHarness.ServiceName, "pdns-webhook.cert-manager", "pdns-webhook"));
+    }
+
+    public TestCertificates FrontProxyCa { get; } = new("front-proxy-ca");
+
+    public TestCertificates ClientCa { get; } = new("kubernetes-ca");
+
+    public TestCertificates ServingCa { get; } = new("pdns-webhook-ca");
+
+    public X509Certificate2 FrontProxyClient { get; }
+
+    public string ServingCertificateFile { get; }
+
+    public string ServingKeyFile { get; }
+
+    /// <summary>Replaces the serving certificate files, as the kubelet does when cert-manager renews the Secret.</summary>
+    public void WriteServing(X509Certificate2 certificate)
+    {
+        File.WriteAllText(ServingKeyFile + ".new", certificate.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(ServingCertificateFile + ".new", certificate.ExportCertificatePem());
+        File.Move(ServingKeyFile + ".new", ServingKeyFile, overwrite: true);
+        File.Move(ServingCertificateFile + ".new", ServingCertificateFile, overwrite: true);
+    }
+
+    public void Dispose()
+    {
+        FrontProxyCa.Dispose();
+        ClientCa.Dispose();
+        ServingCa.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
