@@ -7,6 +7,19 @@ namespace Webhook.Tests;
 public abstract class SolverSemanticsTests(PowerDnsServer pdns) : WebhookTest(pdns)
 {
     [Fact]
+    public async Task TheStrategyFollowsTheServerVersion()
+    {
+        var name = WebhookHarness.UniqueName();
+
+        await Webhook.PresentAsync(name, "v");
+        await Webhook.CleanUpAsync(name, "v");
+
+        var expected = Pdns is TrixiePowerDnsServer ? "Atomic" : "Replace";
+        Webhook.Logs.Lines.Where(l => l.Contains($"TXT at {name}", StringComparison.Ordinal)).Should().HaveCount(2)
+            .And.OnlyContain(l => l.Contains($"done with {expected}", StringComparison.Ordinal), "PowerDNS {0} is used with {1}", Pdns.Version, expected);
+    }
+
+    [Fact]
     public async Task PresentServesTheValueOverUdpAndTcp()
     {
         var name = WebhookHarness.UniqueName();

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace Webhook.Tests;
 
 /// <summary>Failures a user must understand from the Challenge status alone; none may show the API key.</summary>
-public sealed class UserFacingErrorTests(DebianPowerDnsServer pdns) : WebhookTest(pdns)
+public abstract class UserFacingErrorTests(PowerDnsServer pdns) : WebhookTest(pdns)
 {
     [Fact]
     public async Task AMissingSecretNamesTheSecretAndNamespace()
@@ -101,3 +101,7 @@ public sealed class UserFacingErrorTests(DebianPowerDnsServer pdns) : WebhookTes
         result.Message.Should().NotContain(Pdns.ApiKey);
     }
 }
+
+public sealed class UserFacingErrorsOnPowerDns47(DebianPowerDnsServer pdns) : UserFacingErrorTests(pdns);
+
+public sealed class UserFacingErrorsOnPowerDns49(TrixiePowerDnsServer pdns) : UserFacingErrorTests(pdns);

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Webhook.Tests;
 
@@ -29,8 +30,9 @@ internal sealed class WebhookHarness : IAsyncDisposable
 
     private readonly WebApplicationFactory<Program> _app;
 
-    private WebhookHarness(PowerDnsServer pdns, FakeKubeApi kube, WebApplicationFactory<Program> app, Certificates certificates)
+    private WebhookHarness(PowerDnsServer pdns, FakeKubeApi kube, WebApplicationFactory<Program> app, Certificates certificates, CapturedLogs logs)
     {
+        Logs = logs;
         Pdns = pdns;
         Kube = kube;
         _app = app;
@@ -55,6 +57,9 @@ internal sealed class WebhookHarness : IAsyncDisposable
     public DnsProbe Udp { get; }
 
     public DnsProbe Tcp { get; }
+
+    /// <summary>What the webhook logged.</summary>
+    public CapturedLogs Logs { get; }
 
     public string Namespace { get; } = "ns-" + Guid.NewGuid().ToString("N")[..8];
 
@@ -87,8 +92,10 @@ internal sealed class WebhookHarness : IAsyncDisposable
             all[key] = value;
         }
 
+        var logs = new CapturedLogs();
         var app = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
+            web.ConfigureServices(services => services.AddLogging(logging => logging.AddProvider(logs)));
             foreach (var (key, value) in all)
             {
                 web.UseSetting(key, value);
@@ -98,7 +105,7 @@ internal sealed class WebhookHarness : IAsyncDisposable
         });
         app.UseKestrel();
         app.StartServer();
-        var harness = new WebhookHarness(pdns, kube, app, certificates);
+        var harness = new WebhookHarness(pdns, kube, app, certificates, logs);
         kube.Secrets[(harness.Namespace, SecretName)] = new() { ["api-key"] = pdns.ApiKey };
         return harness;
     }
@@ -133,46 +140,9 @@ internal sealed class WebhookHarness : IAsyncDisposable
         return int.Parse(statusLine.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>
-    /// A client that connects to the webhook as the aggregator does: to 127.0.0.1, verifying the serving certificate for
-    /// <see cref="ServiceName"/> against the serving CA, presenting <paramref name="certificate"/> and the identity headers.
-    /// Each client has its own connections, so a new client sees the certificate served now.
-    /// </summary>
-    public HttpClient Client(X509Certificate2? certificate, string? user = null, IEnumerable<string>? groups = null, Dictionary<string, string>? headers = null)
-    {
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (_, cancellationToken) =>
-            {
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                await socket.ConnectAsync(IPAddress.Loopback, Port, cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            },
-            SslOptions =
-            {
-                LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate!,
-                RemoteCertificateValidationCallback = (_, served, _, errors) =>
-                    (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None && served is X509Certificate2 leaf && Pki.ServingCa.Issued(leaf),
-            },
-        };
-        var client = new HttpClient(handler) { BaseAddress = new Uri($"https://{ServiceName}:{Port}") };
-        if (user is not null)
-        {
-            client.DefaultRequestHeaders.Add("X-Remote-User", user);
-        }
-
-        foreach (var group in groups ?? [])
-        {
-            client.DefaultRequestHeaders.Add("X-Remote-Group", group);   // one header line per group, as the aggregator sends them
-        }
-
-        foreach (var (name, value) in headers ?? [])
-        {
-            client.DefaultRequestHeaders.Add(name, value);
-        }
-
-        return client;
-    }
+    /// <summary>A client that reaches this webhook as the aggregator does (<see cref="AggregatorClient"/>).</summary>
+    public HttpClient Client(X509Certificate2? certificate, string? user = null, IEnumerable<string>? groups = null, Dictionary<string, string>? headers = null) =>
+        AggregatorClient.Create(Port, Pki.ServingCa, certificate, user, groups, headers);
 
     /// <summary>A challenge name nobody else uses, in <paramref name="zone"/>.</summary>
     public static string UniqueName(string zone = "example.test.") => $"_acme-challenge.t{Guid.NewGuid():N}.{zone}";
@@ -193,24 +163,9 @@ internal sealed class WebhookHarness : IAsyncDisposable
         return config;
     }
 
-    /// <summary>cert-manager's request body, field for field (CONTRACT.md 1.3): no apiVersion or kind, uid "", a trailing newline.</summary>
-    public string Body(string action, string fqdn, string key, JsonNode? config = null, string? resolvedZone = null)
-    {
-        var request = new JsonObject
-        {
-            ["uid"] = "",
-            ["action"] = action,
-            ["type"] = "dns-01",
-            ["dnsName"] = fqdn.Replace("_acme-challenge.", "", StringComparison.Ordinal).TrimEnd('.'),
-            ["key"] = key,
-            ["resourceNamespace"] = Namespace,
-            ["resolvedFQDN"] = fqdn,
-            ["resolvedZone"] = resolvedZone ?? "example.test.",
-            ["allowAmbientCredentials"] = false,
-            ["config"] = config?.DeepClone() ?? Config(),
-        };
-        return new JsonObject { ["request"] = request }.ToJsonString() + "\n";
-    }
+    /// <summary>cert-manager's request body for this harness's namespace and PowerDNS (<see cref="CertManagerRequest"/>).</summary>
+    public string Body(string action, string fqdn, string key, JsonNode? config = null, string? resolvedZone = null) =>
+        CertManagerRequest.Body(action, fqdn, key, Namespace, config?.DeepClone() ?? Config(), resolvedZone);
 
     public Task<HttpResponseMessage> PostAsync(string body, string contentType = "application/json", string? path = null) =>
         Http.PostAsync(path ?? SolverPath, new StringContent(body, Encoding.UTF8, contentType));

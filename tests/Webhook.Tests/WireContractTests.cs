@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace Webhook.Tests;
 
 /// <summary>cert-manager's side of the HTTP contract (CONTRACT.md 1, 2): what it sends, what it must get back.</summary>
-public sealed class WireContractTests(DebianPowerDnsServer pdns) : WebhookTest(pdns)
+public abstract class WireContractTests(PowerDnsServer pdns) : WebhookTest(pdns)
 {
     [Theory]
     [InlineData("Present")]
@@ -116,3 +116,7 @@ public sealed class WireContractTests(DebianPowerDnsServer pdns) : WebhookTest(p
         response.StatusCode.Should().Be(expected);
     }
 }
+
+public sealed class WireContractOnPowerDns47(DebianPowerDnsServer pdns) : WireContractTests(pdns);
+
+public sealed class WireContractOnPowerDns49(TrixiePowerDnsServer pdns) : WireContractTests(pdns);
