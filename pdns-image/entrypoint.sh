@@ -104,6 +104,7 @@ fi
 # and restarts must neither duplicate nor reset it. Each zone is imported in its own
 # transaction, so one zone that exists or fails never half-loads another.
 sql="$PDNS_CONFIG_DIR/zone-import.sql"
+imported=()
 for file in "${zone_files[@]}"; do
   zone=$(basename "$file" .zone)
   zone=${zone%.}
@@ -129,6 +130,7 @@ for file in "${zone_files[@]}"; do
   } | sqlite3 -bail "$PDNS_DB" >/dev/null 2>"$sql.err"; then
     die "importing $file failed (it must hold zone $zone with an SOA record and nothing else): $(cat "$sql.err")"
   fi
+  imported+=("$zone")
   log "imported zone $zone from $file"
 done
 rm -f "$sql" "$sql.err"
@@ -158,8 +160,16 @@ conf="$PDNS_CONFIG_DIR/pdns.conf"
 )
 mv "$conf.new" "$conf"
 
-pdnsutil --config-dir="$PDNS_CONFIG_DIR" check-all-zones >&2 \
-  || die "pdnsutil check-all-zones failed for $PDNS_DB"
+# A zone imported by this start that fails the check is taken out again: otherwise every later start
+# would skip it as "already in the database" and fail the same way, even after the file is fixed.
+if ! pdnsutil --config-dir="$PDNS_CONFIG_DIR" check-all-zones >&2; then
+  for zone in "${imported[@]}"; do
+    sqlite3 -bail "$PDNS_DB" "BEGIN; DELETE FROM records WHERE domain_id IN (SELECT id FROM domains WHERE name = '$zone');
+      DELETE FROM domains WHERE name = '$zone'; COMMIT;"
+    log "removed zone $zone again: fix its file and restart"
+  done
+  die "pdnsutil check-all-zones failed for $PDNS_DB"
+fi
 
 log "starting $PDNS_BINARY (DNS on $PDNS_LOCAL_ADDRESS:$PDNS_DNS_PORT, API on $PDNS_API_ADDRESS:$PDNS_API_PORT)"
 exec "$PDNS_BINARY" --config-dir="$PDNS_CONFIG_DIR"
