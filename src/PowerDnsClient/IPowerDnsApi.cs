@@ -17,6 +17,10 @@ public interface IPowerDnsApi
     [Get("/api/v1/servers/{serverId}/zones")]
     Task<IReadOnlyList<Zone>> FindZoneAsync(string serverId, string zone, CancellationToken cancellationToken = default);
 
+    /// <summary>A zone with all its RRSets.</summary>
+    [Get("/api/v1/servers/{serverId}/zones/{zoneId}")]
+    Task<Zone> GetZoneAsync(string serverId, string zoneId, CancellationToken cancellationToken = default);
+
     /// <summary>A zone carrying only the RRSet of the given name and type (PowerDNS 4.7 and later).</summary>
     [Get("/api/v1/servers/{serverId}/zones/{zoneId}")]
     Task<Zone> GetRRSetAsync(
@@ -34,7 +38,7 @@ public interface IPowerDnsApi
     [Put("/api/v1/servers/{serverId}/zones/{zoneId}/notify")]
     Task NotifyAsync(string serverId, string zoneId, CancellationToken cancellationToken = default);
 
-    /// <summary>Drops every cache entry for <paramref name="domain"/>; needed after edits on servers before 4.9.12.</summary>
+    /// <summary>Drops every cache entry at or below <paramref name="domain"/>; needed after edits on servers before 4.9.12.</summary>
     [Put("/api/v1/servers/{serverId}/cache/flush")]
     Task<CacheFlushResult> FlushCacheAsync(string serverId, string domain, CancellationToken cancellationToken = default);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Polly;
 
 namespace PowerDnsClient;
@@ -19,6 +20,7 @@ internal sealed class PowerDnsHandler(PowerDnsEndpoint endpoint, ResiliencePipel
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
+        var started = Stopwatch.GetTimestamp();
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(AttemptTimeout, endpoint.Timeout);
         var outcome = await pipeline.ExecuteOutcomeAsync(
@@ -27,6 +29,9 @@ internal sealed class PowerDnsHandler(PowerDnsEndpoint endpoint, ResiliencePipel
             (Handler: this, Request: request));
         ResilienceContextPool.Shared.Return(context);
 
+        var status = (int?)outcome.Result?.StatusCode;
+        PowerDnsMetrics.Record(request, status, outcome.Exception is not null ? "transport-error" : status < 400 ? "success" : "http-error",
+            Stopwatch.GetElapsedTime(started));
         if (outcome.Exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
         {
             outcome.ThrowIfException();   // the caller gave up: cancellation propagates as itself

@@ -20,6 +20,8 @@ internal static class Flags
         ["--requestheader-extra-headers-prefix"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.RequestHeaderExtraHeadersPrefix)}",
         ["--client-ca-file"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.ClientCaFile)}",
         ["--authorization-mode"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.AuthorizationMode)}",
+        ["--log-format"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.LogFormat)}",
+        ["--log-level"] = "Logging:LogLevel:Default",
     };
 
     /// <summary>GROUP_NAME (what webhook-example charts set), then the flags, which win.</summary>

@@ -5,11 +5,16 @@ namespace Webhook;
 /// <summary>Every log line of the webhook. None carries a key, a Secret or a whole Issuer config.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Action} of TXT at {Fqdn} in zone {Zone} done with {Strategy} in {ElapsedMs:0} ms")]
-    public static partial void Solved(ILogger logger, ChallengeAction? action, string fqdn, string zone, EditStrategy strategy, double elapsedMs);
+    private static readonly Func<ILogger, string, IDisposable?> CorrelationScope = LoggerMessage.DefineScope<string>("CorrelationId:{CorrelationId}");
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Action} of TXT at {Fqdn} failed after {ElapsedMs:0} ms")]
-    public static partial void Failed(ILogger logger, ChallengeAction? action, string fqdn, double elapsedMs, Exception exception);
+    /// <summary>A scope carrying the request's correlation id onto every line logged inside it.</summary>
+    public static IDisposable? Correlation(ILogger logger, string correlationId) => CorrelationScope(logger, correlationId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Action} of TXT at {Fqdn} in zone {Zone} done with {Strategy} in {ElapsedMs:0} ms: {Outcome}")]
+    public static partial void Solved(ILogger logger, ChallengeAction? action, string fqdn, string zone, EditStrategy strategy, double elapsedMs, string outcome = "success");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Action} of TXT at {Fqdn} failed after {ElapsedMs:0} ms: {Reason}")]
+    public static partial void Failed(ILogger logger, ChallengeAction? action, string fqdn, double elapsedMs, string reason, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving certificate reloaded from {File}: {Subject}, valid until {NotAfter}")]
     public static partial void ServingCertificateLoaded(ILogger logger, string file, string subject, DateTime notAfter);
@@ -22,4 +27,7 @@ internal static partial class Log
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SubjectAccessReview failed")]
     public static partial void AccessReviewFailed(ILogger logger, Exception? exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "TokenReview failed")]
+    public static partial void TokenReviewFailed(ILogger logger, Exception? exception);
 }

@@ -2,6 +2,7 @@ using PowerDnsClient;
 using Webhook;
 using Webhook.Api;
 using Webhook.Challenges;
+using Webhook.Observability;
 using Webhook.Secrets;
 using Webhook.Security;
 
@@ -13,6 +14,9 @@ builder.Services.ConfigureHttpJsonOptions(WebhookJsonContext.Configure);
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);   // so ErrorStatus can answer a Status
 builder.Services.AddExceptionHandler<ErrorStatus>().AddProblemDetails();
 builder.Services.AddSingleton(TimeProvider.System);
+builder.AddObservability();                         // JSON logs in containers, OpenTelemetry metrics
+// Let solves in flight finish on SIGTERM: each is bounded by its deadline.
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ChallengeSolver.Deadline + TimeSpan.FromSeconds(5));
 builder.AddServing();                               // HTTPS on --secure-port, certificate reloaded when its files change
 builder.Services.AddAggregatedApiSecurity();        // front-proxy certificate + X-Remote-*, then SubjectAccessReview
 
@@ -27,5 +31,6 @@ app.UseExceptionHandler();
 app.MapHealthChecks("/healthz").AllowAnonymous();
 app.MapHealthChecks("/livez", new() { Predicate = _ => false }).AllowAnonymous();
 app.MapHealthChecks("/readyz").AllowAnonymous();
+app.MapPrometheusScrapingEndpoint();                // authorized like every path: system:masters or a SubjectAccessReview
 app.MapSolverApi();
 app.Run();

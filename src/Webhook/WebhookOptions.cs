@@ -60,6 +60,10 @@ internal sealed class WebhookOptions
     [RegularExpression("^(Delegated|AllowAuthenticated)$", ErrorMessage = "--authorization-mode must be Delegated or AllowAuthenticated")]
     public string AuthorizationMode { get; set; } = "Delegated";
 
+    /// <summary><c>json</c> (one object per line; the default in a container) or <c>text</c>.</summary>
+    [RegularExpression("^(json|text)$", ErrorMessage = "--log-format must be json or text")]
+    public string? LogFormat { get; set; }
+
     /// <summary>True when the authentication settings come from flags rather than the cluster's ConfigMap.</summary>
     public bool AuthenticationFromFiles => RequestHeaderClientCaFile is { Length: > 0 } || ClientCaFile is { Length: > 0 };
 }

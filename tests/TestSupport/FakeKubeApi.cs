@@ -33,6 +33,9 @@ public sealed class FakeKubeApi : IAsyncDisposable
     /// <summary>What SubjectAccessReviews answer: "allow", "deny", "no-opinion" or "error" (a 500).</summary>
     public string AccessReviews { get; set; } = "allow";
 
+    /// <summary>Bearer tokens TokenReviews accept, and the user each one is.</summary>
+    public ConcurrentDictionary<string, string> Tokens { get; } = new();
+
     /// <summary>Every SubjectAccessReview received, as sent.</summary>
     public ConcurrentQueue<JsonObject> ReceivedReviews { get; } = new();
 
@@ -67,7 +70,10 @@ public sealed class FakeKubeApi : IAsyncDisposable
         {
             var review = (await request.ReadFromJsonAsync<JsonObject>())!;
             fake.ReceivedReviews.Enqueue(review.DeepClone().AsObject());
-            var status = fake.AccessReviews switch
+            // As a cluster's default RBAC: the anonymous user may see health endpoints only, which never ask.
+            var status = review["spec"]?["user"]?.GetValue<string>() == "system:anonymous" && fake.AccessReviews != "error"
+                ? new JsonObject { ["allowed"] = false, ["reason"] = "no RBAC rule allows system:anonymous" }
+                : fake.AccessReviews switch
             {
                 "allow" => new JsonObject { ["allowed"] = true, ["reason"] = "RBAC: allowed by ClusterRoleBinding" },
                 "deny" => new JsonObject { ["allowed"] = false, ["denied"] = true, ["reason"] = "denied by policy" },
@@ -80,6 +86,15 @@ public sealed class FakeKubeApi : IAsyncDisposable
             }
 
             review["status"] = status;
+            return Results.Json(review, statusCode: 201);
+        });
+        app.MapPost("/apis/authentication.k8s.io/v1/tokenreviews", async (HttpRequest request) =>
+        {
+            var review = (await request.ReadFromJsonAsync<JsonObject>())!;
+            var token = review["spec"]?["token"]?.GetValue<string>() ?? "";
+            review["status"] = fake.Tokens.TryGetValue(token, out var user)
+                ? new JsonObject { ["authenticated"] = true, ["user"] = new JsonObject { ["username"] = user, ["groups"] = new JsonArray("system:serviceaccounts", "system:authenticated") } }
+                : new JsonObject { ["authenticated"] = false, ["error"] = "invalid bearer token" };
             return Results.Json(review, statusCode: 201);
         });
         await app.StartAsync();

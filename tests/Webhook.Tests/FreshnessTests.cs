@@ -11,7 +11,7 @@ public abstract class FreshnessTests(PowerDnsServer pdns) : WebhookTest(pdns)
     public async Task TheAnswerAfterPresentAndCleanUpIsFreshWhileOthersQuery()
     {
         var stale = new List<string>();
-        for (var round = 0; round < 20; round++)
+        for (var round = 0; round < 100; round++)
         {
             var name = WebhookHarness.UniqueName();
             using var load = new CancellationTokenSource();

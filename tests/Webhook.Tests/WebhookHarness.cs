@@ -188,6 +188,8 @@ internal sealed class WebhookHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Every test that uses the harness also proves the API key never reached a log line.
+        Logs.Lines.Should().NotContain(line => line.Contains(Pdns.ApiKey, StringComparison.Ordinal), "the PowerDNS API key must never be logged");
         Http.Dispose();
         await _app.DisposeAsync();
         await Kube.DisposeAsync();

@@ -23,7 +23,7 @@ internal sealed class WebhookProcess : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<WebhookProcess> StartAsync(Certificates pki, string frontProxyCaFile, string secretsDir)
+    public static async Task<WebhookProcess> StartAsync(Certificates pki, string frontProxyCaFile, string secretsDir, params string[] flags)
     {
         var port = Ports.GetFree();
         var process = new ChildProcess("dotnet", [
@@ -31,7 +31,7 @@ internal sealed class WebhookProcess : IAsyncDisposable
             "--secure-port", port.ToString(CultureInfo.InvariantCulture), "--bind-address", "127.0.0.1",
             "--tls-cert-file", pki.ServingCertificateFile, "--tls-private-key-file", pki.ServingKeyFile,
             "--requestheader-client-ca-file", frontProxyCaFile, "--requestheader-allowed-names", "front-proxy-client",
-            "--authorization-mode", "AllowAuthenticated", "--secrets-dir", secretsDir]);
+            "--authorization-mode", "AllowAuthenticated", "--secrets-dir", secretsDir, .. flags]);
         var webhook = new WebhookProcess(process, pki, port);
         await Eventually.ReturnsAsync(() => webhook.Http.GetAsync("/readyz"), r => r.IsSuccessStatusCode, TimeSpan.FromSeconds(30), process.ToString);
         return webhook;
@@ -47,6 +47,13 @@ internal sealed class WebhookProcess : IAsyncDisposable
     }
 
     public override string ToString() => _process.ToString();
+
+    /// <summary>What the process printed so far.</summary>
+    public string Output => _process.Output;
+
+    public Task TerminateAsync() => _process.TerminateAsync();
+
+    public Task<int> WaitForExitAsync(TimeSpan within) => _process.WaitForExitAsync(within);
 
     public async ValueTask DisposeAsync()
     {

@@ -27,10 +27,20 @@ internal static class SolverApi
 
     // A solver failure travels inside a 201 ChallengePayload (CONTRACT.md 1.4); only a malformed payload is an HTTP
     // error (bad JSON and unknown actions already fail binding: ErrorStatus.cs).
+    // The correlation id is the aggregator's Audit-Id, so a solve can be found in kube-apiserver's audit log too.
     private static async Task<Results<Created<ChallengePayload>, BadRequest<Status>>> SolveAsync(
-        ChallengePayload payload, ChallengeSolver solver, CancellationToken cancellationToken) =>
-        payload.Request is { Action: not null } request
-            ? TypedResults.Created((string?)null, payload.Answer(await solver.SolveAsync(request, cancellationToken)))
-            : TypedResults.BadRequest(Status.Failure(400, "BadRequest",
+        ChallengePayload payload, ChallengeSolver solver, HttpContext http, ILogger<ChallengeSolver> logger)
+    {
+        if (payload.Request is not { Action: not null } request)
+        {
+            return TypedResults.BadRequest(Status.Failure(400, "BadRequest",
                 payload.Request is null ? "payload request field cannot be empty" : "request.action must be \"Present\" or \"CleanUp\""));
+        }
+
+        var correlationId = http.Request.Headers["Audit-Id"].FirstOrDefault() ?? http.TraceIdentifier;
+        using (Log.Correlation(logger, correlationId))
+        {
+            return TypedResults.Created((string?)null, payload.Answer(await solver.SolveAsync(request, http.RequestAborted)));
+        }
+    }
 }

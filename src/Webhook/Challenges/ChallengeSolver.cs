@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Webhook.Observability;
 using Webhook.Secrets;
 
 namespace Webhook.Challenges;
@@ -7,7 +8,7 @@ namespace Webhook.Challenges;
 /// Present and CleanUp, independent of HTTP. Present adds the value unless present; CleanUp removes only its value and
 /// succeeds when it is already gone. Every failure becomes <c>success:false</c> with a message for the Challenge status.
 /// </summary>
-internal sealed partial class ChallengeSolver(ISecretSource secrets, PowerDnsServers servers, TimeProvider time, ILogger<ChallengeSolver> logger)
+internal sealed partial class ChallengeSolver(ISecretSource secrets, PowerDnsServers servers, WebhookMetrics metrics, TimeProvider time, ILogger<ChallengeSolver> logger)
 {
     /// <summary>Well inside the Go framework's 34 s, so cert-manager reads our message rather than a 504.</summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(25);
@@ -23,8 +24,9 @@ internal sealed partial class ChallengeSolver(ISecretSource secrets, PowerDnsSer
             var edit = Edit(request, config.Ttl);
             var apiKey = await secrets.GetAsync(request.ResourceNamespace, config.ApiKeySecretRef, both.Token);
             var (zone, strategy) = await servers.EditAsync(config, apiKey, edit, both.Token);
-            var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
-            Log.Solved(logger, request.Action, edit.Name, zone, strategy, elapsed);
+            var elapsed = time.GetElapsedTime(started);
+            metrics.Solved(request.Action, success: true, elapsed);
+            Log.Solved(logger, request.Action, edit.Name, zone, strategy, elapsed.TotalMilliseconds);
             return ChallengeResponse.Succeeded(request.Uid);
         }
         catch (Exception e) when (!aborted.IsCancellationRequested)
@@ -32,8 +34,9 @@ internal sealed partial class ChallengeSolver(ISecretSource secrets, PowerDnsSer
             var reason = deadline.IsCancellationRequested
                 ? $"did not finish within {Deadline.TotalSeconds:0} s (the change may still apply; retrying is safe)"
                 : e.Message;
-            var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
-            Log.Failed(logger, request.Action, request.ResolvedFqdn, elapsed, e);
+            var elapsed = time.GetElapsedTime(started);
+            metrics.Solved(request.Action, success: false, elapsed);
+            Log.Failed(logger, request.Action, request.ResolvedFqdn, elapsed.TotalMilliseconds, reason, e);
             return ChallengeResponse.Failed(request.Uid, $"{request.Action} of TXT at '{request.ResolvedFqdn}' failed: {reason}");
         }
     }

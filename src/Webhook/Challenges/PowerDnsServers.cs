@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using PowerDnsClient;
+using Webhook.Observability;
 
 namespace Webhook.Challenges;
 
@@ -9,7 +10,7 @@ namespace Webhook.Challenges;
 /// What all Issuers using one PowerDNS server share: its edit strategy (from its version), its zone list, the write
 /// lock SQLite needs, and one coalescing <see cref="ZoneWriter"/> per zone and credentials.
 /// </summary>
-internal sealed class PowerDnsServers(PowerDnsClientFactory clients, TimeProvider time)
+internal sealed class PowerDnsServers(PowerDnsClientFactory clients, WebhookMetrics metrics, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, Server> _servers = new();
     private readonly ConcurrentDictionary<(string Server, string Zone, string Credentials, EditStrategy), ZoneWriter> _writers = new();
@@ -25,9 +26,10 @@ internal sealed class PowerDnsServers(PowerDnsClientFactory clients, TimeProvide
         var strategy = config.EditStrategy is EditStrategy.Auto
             ? await server.Strategy.GetAsync(() => VersionStrategyAsync(api, config.ServerId)).WaitAsync(cancellationToken)
             : config.EditStrategy;
+        metrics.Strategy(serverKey, strategy);
         var writer = _writers.GetOrAdd(
             (serverKey, zone.Id, Fingerprint(endpoint), strategy),
-            _ => new ZoneWriter(api, config.ServerId, zone, strategy, server.WriteLock, time));
+            _ => new ZoneWriter(api, config.ServerId, zone, strategy, server.WriteLock, metrics, time));
         await writer.ApplyAsync(edit, cancellationToken);
         return (zone.Name, strategy);
     }

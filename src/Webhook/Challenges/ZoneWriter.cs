@@ -1,4 +1,5 @@
 using PowerDnsClient;
+using Webhook.Observability;
 
 namespace Webhook.Challenges;
 
@@ -7,7 +8,7 @@ namespace Webhook.Challenges;
 /// carries all of them (PowerDNS with SQLite charges about the same for one RRSet as for a thousand, and fails
 /// concurrent writers with "database is locked"). Edits of the same value keep their order across batches.
 /// </summary>
-internal sealed class ZoneWriter(IPowerDnsApi api, string serverId, Zone zone, EditStrategy strategy, SemaphoreSlim serverLock, TimeProvider time)
+internal sealed class ZoneWriter(IPowerDnsApi api, string serverId, Zone zone, EditStrategy strategy, SemaphoreSlim serverLock, WebhookMetrics metrics, TimeProvider time)
 {
     private const int MaxBatch = 500;
     private readonly Lock _gate = new();
@@ -84,6 +85,7 @@ internal sealed class ZoneWriter(IPowerDnsApi api, string serverId, Zone zone, E
 
     private async Task WriteAsync(IReadOnlyList<TxtEdit> edits)
     {
+        metrics.Batch(strategy, edits.Count);
         using var deadline = new CancellationTokenSource(ChallengeSolver.Deadline, time);
         var cancellationToken = deadline.Token;
         var changed = strategy is EditStrategy.Atomic
@@ -101,19 +103,23 @@ internal sealed class ZoneWriter(IPowerDnsApi api, string serverId, Zone zone, E
         return true;
     }
 
-    // Read-modify-write for servers without EXTEND/PRUNE (FlushAsync holds the server lock). The cache flush closes
-    // the race of servers before 4.9.12 that can serve the old answer for a whole TTL.
+    // Read-modify-write for servers without EXTEND/PRUNE (FlushAsync holds the server lock): one read (the RRSet, or the
+    // whole tiny zone for a batch of names), one PATCH, one cache flush of the zone, which closes the race of servers
+    // before 4.9.12 that can serve the old answer for a whole TTL.
     private async Task<bool> ReplaceAsync(IReadOnlyList<TxtEdit> edits, CancellationToken cancellationToken)
     {
+        var byName = edits.GroupBy(e => e.Name).ToList();
+        var current = byName.Count == 1
+            ? await api.GetRRSetAsync(serverId, zone.Id, byName[0].Key, TxtRecords.Type, cancellationToken)
+            : await api.GetZoneAsync(serverId, zone.Id, cancellationToken);
         var changes = new List<RRSet>();
-        foreach (var byName in edits.GroupBy(e => e.Name))
+        foreach (var name in byName)
         {
-            var found = await api.GetRRSetAsync(serverId, zone.Id, byName.Key, TxtRecords.Type, cancellationToken);
-            var current = found.RRSets.FirstOrDefault(r => r.Type == TxtRecords.Type && string.Equals(r.Name, byName.Key, StringComparison.OrdinalIgnoreCase))?.Records ?? [];
-            var next = TxtRecords.Apply(current, byName);
-            if (!next.SequenceEqual(current))
+            var records = current.RRSets.FirstOrDefault(r => r.Type == TxtRecords.Type && string.Equals(r.Name, name.Key, StringComparison.OrdinalIgnoreCase))?.Records ?? [];
+            var next = TxtRecords.Apply(records, name);
+            if (!next.SequenceEqual(records))
             {
-                changes.Add(TxtRecords.Replace(byName.Key, byName.Last().Ttl, next));
+                changes.Add(TxtRecords.Replace(name.Key, name.Last().Ttl, next));
             }
         }
 
@@ -123,11 +129,7 @@ internal sealed class ZoneWriter(IPowerDnsApi api, string serverId, Zone zone, E
         }
 
         await api.PatchZoneAsync(serverId, zone.Id, new ZonePatch(changes), cancellationToken);
-        foreach (var change in changes)
-        {
-            await api.FlushCacheAsync(serverId, change.Name, cancellationToken);
-        }
-
+        await api.FlushCacheAsync(serverId, zone.Name, cancellationToken);
         return true;
     }
 }

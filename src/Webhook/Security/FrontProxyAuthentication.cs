@@ -9,11 +9,13 @@ namespace Webhook.Security;
 /// <summary>
 /// The Go apiserver's delegating authenticator (CONTRACT.md 3.4), in its order: a front-proxy certificate (chains to the
 /// request-header CA, clientAuth usage, an allowed CN) makes the X-Remote-* headers the user; else a client certificate
-/// chaining to the client CA is the user (CN, groups from O); a certificate that neither accepts is a 401; no
-/// certificate is the anonymous user, whom only the health endpoints and discovery reviews may let through.
+/// chaining to the client CA is the user (CN, groups from O); else a bearer token a TokenReview accepts (a Prometheus
+/// service account scraping /metrics); credentials that nothing accepts are a 401; none at all is the anonymous user,
+/// whom only the health endpoints and discovery reviews may let through.
 /// </summary>
 internal sealed class FrontProxyAuthentication(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AuthenticationConfigSource config, TimeProvider time)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AuthenticationConfigSource config, TokenReviews tokens,
+    TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     private static readonly Oid ClientAuth = new("1.3.6.1.5.5.7.3.2");
@@ -21,14 +23,40 @@ internal sealed class FrontProxyAuthentication(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var certificate = await Context.Connection.GetClientCertificateAsync();
-        if (certificate is null)
+        var bearer = Request.Headers.Authorization.FirstOrDefault() is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal)
+            ? header["Bearer ".Length..].Trim()
+            : null;
+        var problems = new List<string>();
+        if (certificate is not null)
         {
-            return Success(KubernetesUser.Anonymous);
+            var (user, problem) = FromCertificate(certificate);
+            if (user is not null)
+            {
+                return Success(user);
+            }
+
+            problems.Add(problem);
         }
 
+        if (bearer is { Length: > 0 })
+        {
+            var (user, problem) = await tokens.ReviewAsync(bearer, Context.RequestAborted);
+            if (user is not null)
+            {
+                return Success(user);
+            }
+
+            problems.Add(problem);
+        }
+
+        return problems.Count == 0 ? Success(KubernetesUser.Anonymous) : AuthenticateResult.Fail(string.Join("; ", problems));
+    }
+
+    private (KubernetesUser? User, string Problem) FromCertificate(X509Certificate2 certificate)
+    {
         if (config.Current is not { } current)
         {
-            return AuthenticateResult.Fail("the authentication configuration is not loaded yet");
+            return (null, "the authentication configuration is not loaded yet");
         }
 
         var commonName = certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
@@ -40,14 +68,14 @@ internal sealed class FrontProxyAuthentication(
 
         if (proxy is null && FromHeaders(current) is { } user)
         {
-            return Success(user);
+            return (user, "");
         }
 
         var client = Verify(certificate, current.ClientCAs);
         return client is null
-            ? Success(new KubernetesUser(commonName, null, [.. certificate.SubjectName.EnumerateRelativeDistinguishedNames()
-                .Where(n => n.GetSingleElementType().Value == "2.5.4.10").Select(n => n.GetSingleElementValue() ?? "")], new Dictionary<string, List<string>>()))
-            : AuthenticateResult.Fail($"client certificate \"{commonName}\": {proxy ?? "no user in the request headers"}; {client}");
+            ? (new KubernetesUser(commonName, null, [.. certificate.SubjectName.EnumerateRelativeDistinguishedNames()
+                .Where(n => n.GetSingleElementType().Value == "2.5.4.10").Select(n => n.GetSingleElementValue() ?? "")], new Dictionary<string, List<string>>()), "")
+            : (null, $"client certificate \"{commonName}\": {proxy ?? "no user in the request headers"}; {client}");
     }
 
     // Null when the certificate chains to one of the CAs and may be used for client authentication.

@@ -48,6 +48,7 @@ internal static class SecurityServiceCollectionExtensions
     {
         services.AddSingleton<AuthenticationConfigSource>().AddHostedService(sp => sp.GetRequiredService<AuthenticationConfigSource>());
         services.AddAuthentication(KubernetesUser.Scheme).AddScheme<AuthenticationSchemeOptions, FrontProxyAuthentication>(KubernetesUser.Scheme, null);
+        services.AddSingleton<TokenReviews>();
         services.AddSingleton<IAuthorizationHandler, AccessReviewHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, StatusAuthorizationResults>();
         services.AddAuthorizationBuilder()

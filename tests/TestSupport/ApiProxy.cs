@@ -4,14 +4,14 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace PowerDnsClient.Tests;
+namespace TestSupport;
 
 /// <summary>
 /// What users put in front of PowerDNS: HTTPS with a private CA, a path prefix, <c>Authorization: Bearer</c> instead
-/// of X-API-Key, a required extra header. It forwards to the real PowerDNS, and can first answer some calls with a
-/// given failure, to see the client's retries.
+/// of X-API-Key, a required extra header. It forwards to the real PowerDNS; it can first answer some calls with a
+/// given failure, to see the client's retries, and hold every call for <see cref="Delay"/>, to keep solves in flight.
 /// </summary>
-internal sealed class ApiProxy : IAsyncDisposable
+public sealed class ApiProxy : IAsyncDisposable
 {
     public const string Prefix = "/pdns";
     public const string Token = "proxy-token-123";
@@ -26,6 +26,8 @@ internal sealed class ApiProxy : IAsyncDisposable
     public Uri Url { get; private set; } = null!;
 
     public int Requests => _requests;
+
+    public TimeSpan Delay { get; set; }
 
     public void FailNext(int count, int status, string body)
     {
@@ -45,6 +47,7 @@ internal sealed class ApiProxy : IAsyncDisposable
         app.Map(Prefix + "/{**rest}", async (HttpContext context, string rest) =>
         {
             Interlocked.Increment(ref proxy._requests);
+            await Task.Delay(proxy.Delay);   // a slow PowerDNS, not synchronisation
             if (context.Request.Headers.Authorization != $"Bearer {Token}" || context.Request.Headers["X-Tenant"] != "qa")
             {
                 return Results.Json(new { error = "proxy: missing bearer token or X-Tenant" }, statusCode: 401);
@@ -56,10 +59,10 @@ internal sealed class ApiProxy : IAsyncDisposable
             }
 
             using var forward = new HttpRequestMessage(new HttpMethod(context.Request.Method), "/" + rest + context.Request.QueryString);
-            if (context.Request.ContentLength > 0)
+            if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)   // PATCH bodies come chunked
             {
                 forward.Content = new StreamContent(context.Request.Body);
-                forward.Content.Headers.ContentType = new(context.Request.ContentType ?? "application/json");
+                forward.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(context.Request.ContentType ?? "application/json");
             }
 
             using var answer = await upstream.SendAsync(forward);
