@@ -2,9 +2,16 @@ using PowerDnsClient;
 using Webhook;
 using Webhook.Api;
 using Webhook.Challenges;
+using Webhook.Hook;
 using Webhook.Observability;
 using Webhook.Secrets;
 using Webhook.Security;
+
+// As a DNS-01 hook of lego, dehydrated or certbot: the same solver, no server.
+if (HookCall.Parse(args, Environment.GetEnvironmentVariable) is { } calls)
+{
+    return await HookMode.RunAsync(calls, args);
+}
 
 // appsettings.json sits beside the binary, wherever it is started from.
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -33,4 +40,5 @@ app.MapHealthChecks("/livez", new() { Predicate = _ => false }).AllowAnonymous()
 app.MapHealthChecks("/readyz").AllowAnonymous();
 app.MapPrometheusScrapingEndpoint();                // authorized like every path: system:masters or a SubjectAccessReview
 app.MapSolverApi();
-app.Run();
+await app.RunAsync();
+return 0;
