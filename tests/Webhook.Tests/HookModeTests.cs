@@ -116,7 +116,7 @@ public sealed class HookModeTests(DebianPowerDnsServer pdns) : IDisposable
         noConfig.Exit.Should().Be(1);
         noConfig.Output.Should().Contain("PDNS_WEBHOOK_CONFIG");
         notServed.Exit.Should().Be(1);
-        notServed.Output.Should().Contain("has no a zone holding '_acme-challenge.nowhere.invalid.'");
+        notServed.Output.Should().Contain("has no zone holding '_acme-challenge.nowhere.invalid.'");
     }
 
     public void Dispose() => Directory.Delete(_secrets, recursive: true);

@@ -61,7 +61,7 @@ public abstract class UserFacingErrorTests(PowerDnsServer pdns) : WebhookTest(pd
     {
         var result = await Webhook.PresentAsync("_acme-challenge.nowhere.invalid.", "v", resolvedZone: "nowhere.invalid.");
 
-        ShouldFail(result, "has no a zone holding '_acme-challenge.nowhere.invalid.'");
+        ShouldFail(result, "has no zone holding '_acme-challenge.nowhere.invalid.'");
     }
 
     [Theory]

@@ -111,7 +111,7 @@ internal sealed partial class ConfigFields(JsonElement json)
         var names = value.ValueKind == JsonValueKind.Array
             ? value.EnumerateArray().Select(item => item.ValueKind == JsonValueKind.String ? DnsName.Normalize(item.GetString()) : null).ToList()
             : [null];
-        return names.All(n => n is not null) ? names! : Fail<IReadOnlyList<string>>(field, "must be a list of DNS names, e.g. [\"intranet.example.com\"]") ?? [];
+        return names.All(n => n is not null) ? [.. names.OfType<string>()] : Fail<IReadOnlyList<string>>(field, "must be a list of DNS names, e.g. [\"intranet.example.com\"]") ?? [];
     }
 
     public T? Enum<T>(string name)

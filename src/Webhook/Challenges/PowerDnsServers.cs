@@ -47,7 +47,7 @@ internal sealed class PowerDnsServers(PowerDnsClientFactory clients, WebhookMetr
             ?? Pick(await server.Zones.GetAsync(() => api.ListZonesAsync(config.ServerId), refresh: true).WaitAsync(cancellationToken), config, name);
         if (zone is null)
         {
-            var wanted = config.Zone is { } z ? $"zone '{z}' (field 'zone')" : $"a zone holding '{name}'";
+            var wanted = config.Zone is { } z ? $"zone '{z}' (field 'zone')" : $"zone holding '{name}'";
             throw new SolverException($"PowerDNS server '{config.ServerId}' at {config.Host} has no {wanted}");
         }
 
@@ -56,9 +56,9 @@ internal sealed class PowerDnsServers(PowerDnsClientFactory clients, WebhookMetr
     }
 
     private static Zone? Pick(IReadOnlyList<Zone> zones, SolverConfig config, string name) => zones
-        .Select(zone => (Zone: zone, Name: DnsName.Normalize(zone.Name)))
-        .Where(z => z.Name is not null && (config.Zone is { } configured ? z.Name == configured : DnsName.IsWithin(name, z.Name)))
-        .OrderByDescending(z => z.Name!.Length)
+        .Select(zone => (Zone: zone, Name: DnsName.Normalize(zone.Name) ?? ""))
+        .Where(z => z.Name.Length > 0 && (config.Zone is { } configured ? z.Name == configured : DnsName.IsWithin(name, z.Name)))
+        .OrderByDescending(z => z.Name.Length)
         .Select(z => z.Zone)
         .FirstOrDefault();
 
