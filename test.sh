@@ -28,6 +28,10 @@ dotnet test "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 
+# The conformance table (case x PowerDNS version x variant); the runner shows test output only for failures.
+table=tests/conformance/bin/Debug/net10.0/TestResults/conformance-table.md
+[ ! -f "$table" ] || { echo; echo "==> conformance (tests/conformance)"; cat "$table"; }
+
 # dotnet test's own summary ("total: N / failed: N / succeeded: N") becomes the plain closing line CI reads.
 total() { awk -v key="$1:" '$1 == key { n = $2 } END { print n + 0 }' "$log"; }
 echo "$(total succeeded) passed, $(total failed) failed"

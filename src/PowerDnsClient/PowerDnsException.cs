@@ -40,8 +40,18 @@ public sealed partial class PowerDnsException : Exception
         return new(message, request.Method, request.RequestUri, response.StatusCode, error, null);
     }
 
-    internal static PowerDnsException Unreachable(HttpRequestMessage request, Exception cause) =>
-        new($"PowerDNS API {request.Method} {request.RequestUri} failed: {cause.Message}", request.Method, request.RequestUri, null, null, cause);
+    // The whole chain: a TLS failure's own message is only "see inner exception"; the reason (an untrusted root, a
+    // name mismatch) is further in.
+    internal static PowerDnsException Unreachable(HttpRequestMessage request, Exception cause)
+    {
+        var reasons = new List<string>();
+        for (var e = cause; e is not null; e = e.InnerException)
+        {
+            reasons.Add(e.Message.Replace(", see inner exception", "", StringComparison.Ordinal).TrimEnd('.'));
+        }
+
+        return new($"PowerDNS API {request.Method} {request.RequestUri} failed: {string.Join(": ", reasons.Distinct())}", request.Method, request.RequestUri, null, null, cause);
+    }
 
     // PowerDNS answers {"error": "..."}; a proxy in front of it may answer anything, so this never throws.
     private static string ErrorText(string body)
