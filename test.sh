@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(pdns-server pdns-backend-sqlite3 sqlite3 debootstrap)
+# PowerDNS and the trixie root file system; Go and sprig (with helm's YAML and schema libraries) render the chart.
+packages=(pdns-server pdns-backend-sqlite3 sqlite3 debootstrap openssl
+  golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev golang-github-xeipuuv-gojsonschema-dev)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

@@ -24,6 +24,15 @@ internal static class Flags
         ["--log-level"] = "Logging:LogLevel:Default",
     };
 
+    // The generic host's own switches, which WebApplicationFactory and dotnet tooling pass.
+    private static readonly string[] HostSwitches = ["--environment", "--contentRoot", "--applicationName", "--urls"];
+
+    /// <summary>Flags that are not ours: a misspelt --tls-cert-file must stop the start, not serve a self-signed certificate.</summary>
+    public static IReadOnlyList<string> Unknown(string[] args) => [.. args
+        .Where(a => a.StartsWith("--", StringComparison.Ordinal))
+        .Select(a => a.Split('=')[0])
+        .Where(name => !Switches.ContainsKey(name) && !HostSwitches.Contains(name, StringComparer.OrdinalIgnoreCase))];
+
     /// <summary>GROUP_NAME (what webhook-example charts set), then the flags, which win.</summary>
     public static IConfigurationBuilder AddWebhookFlags(this IConfigurationBuilder configuration, string[] args)
     {

@@ -13,6 +13,12 @@ if (HookCall.Parse(args, Environment.GetEnvironmentVariable) is { } calls)
     return await HookMode.RunAsync(calls, args);
 }
 
+if (Flags.Unknown(args) is { Count: > 0 } unknown)
+{
+    await Console.Error.WriteLineAsync($"pdns-webhook: unknown flag(s) {string.Join(", ", unknown)}; see the README's flag table");
+    return 2;
+}
+
 // appsettings.json sits beside the binary, wherever it is started from.
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration.AddWebhookFlags(args);   // --group-name, GROUP_NAME, --solver-name, --secrets-dir, --kubeconfig

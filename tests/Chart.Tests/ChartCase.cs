@@ -1,0 +1,57 @@
+namespace Chart.Tests;
+
+/// <summary>The matrix of installs every rendered object is validated for: values merged over values.yaml.</summary>
+public sealed record ChartCase(string Name, string Values)
+{
+    public static readonly ChartCase Defaults = new("defaults", "");
+
+    /// <summary>No bundled PowerDNS: the ClusterIssuer points at one of the user's, an old one, so one replica.</summary>
+    public static readonly ChartCase ExternalPowerDns = new("external-powerdns", """
+        webhook:
+          replicas: 1
+        powerdns:
+          enabled: false
+        externalPowerDns:
+          host: https://pdns.example.net/pdns
+          apiKeySecretRef: {name: pdns-api-key, key: api-key}
+          zones: [intranet.example.net]
+        clusterIssuer:
+          enabled: true
+          email: platform@example.com
+        rbac:
+          secretNamespaces: [cert-manager, team-a]
+        """);
+
+    public static readonly ChartCase Persistence = new("pvc", """
+        powerdns:
+          persistence:
+            enabled: true
+            storageClassName: fast-ssd
+            size: 2Gi
+        """);
+
+    public static readonly ChartCase ThreeReplicas = new("replicas-3", """
+        webhook:
+          replicas: 3
+        """);
+
+    public static readonly ChartCase ClusterIssuer = new("cluster-issuer", """
+        clusterIssuer:
+          enabled: true
+          name: letsencrypt-staging
+          email: platform@example.com
+          selector:
+            dnsZones: [intranet.example.com]
+          config:
+            ttl: 120
+        """);
+
+    public static readonly IReadOnlyList<ChartCase> All = [Defaults, ExternalPowerDns, Persistence, ThreeReplicas, ClusterIssuer];
+
+    /// <summary>Theory data: the case names (serialisable, so each case is its own test).</summary>
+    public static TheoryData<string> Names => [.. All.Select(c => c.Name)];
+
+    public static ChartCase Named(string name) => All.Single(c => c.Name == name);
+
+    public override string ToString() => Name;
+}
