@@ -30,9 +30,16 @@ public sealed record ChartCase(string Name, string Values)
             size: 2Gi
         """);
 
+    /// <summary>Three replicas, scraped by a Prometheus Operator with its own service account.</summary>
     public static readonly ChartCase ThreeReplicas = new("replicas-3", """
         webhook:
           replicas: 3
+        metrics:
+          serviceMonitor:
+            enabled: true
+            labels: {release: prometheus}
+          prometheusServiceAccount:
+            name: prometheus-k8s
         """);
 
     public static readonly ChartCase ClusterIssuer = new("cluster-issuer", """

@@ -149,7 +149,9 @@ public sealed class RenderedObjectsTests(ChartRenderer chart)
         var rendering = await chart.RenderAsync(ChartCase.Named(chartCase));
         var webhookAccount = rendering.Get<V1ServiceAccount>(rendering.Webhook.Spec.Template.Spec.ServiceAccountName);
         var accounts = rendering.All<V1ServiceAccount>().Select(a => $"{a.Metadata.NamespaceProperty}/{a.Metadata.Name}")
-            .Append("cert-manager/cert-manager").ToHashSet();   // certManager.namespace / serviceAccountName
+            .Append("cert-manager/cert-manager")    // certManager.namespace / serviceAccountName
+            .Append("monitoring/prometheus-k8s")    // metrics.prometheusServiceAccount of the replicas-3 case
+            .ToHashSet();
         var roles = rendering.All<V1ClusterRole>().Select(r => $"ClusterRole {r.Metadata.Name}")
             .Concat(rendering.All<V1Role>().Select(r => $"Role {r.Metadata.NamespaceProperty}/{r.Metadata.Name}"))
             .Concat(["ClusterRole system:auth-delegator", "Role kube-system/extension-apiserver-authentication-reader"])   // built in
@@ -167,10 +169,10 @@ public sealed class RenderedObjectsTests(ChartRenderer chart)
             subjects.Should().OnlyContain(s => s.Kind == "ServiceAccount" && accounts.Contains(s.NamespaceProperty + "/" + s.Name), $"the subjects of {role} exist");
         }
 
-        rules.Should().NotContain(r => r.ApiGroups.Contains("flowcontrol.apiserver.k8s.io"), "the webhook needs no flowcontrol access");
-        rules.Should().NotContain(r => r.Verbs.Contains("*") || r.Resources.Contains("*"));
-        rules.Where(r => r.Resources.Contains("secrets")).Should().OnlyContain(r => r.Verbs.SequenceEqual(new[] { "get" }));
-        rendering.All<V1ClusterRole>().SelectMany(r => r.Rules).Should().NotContain(r => r.Resources.Contains("secrets"), "Secrets are never readable cluster-wide by default");
+        rules.Should().NotContain(r => (r.ApiGroups ?? Array.Empty<string>()).Contains("flowcontrol.apiserver.k8s.io"), "the webhook needs no flowcontrol access");
+        rules.Should().NotContain(r => r.Verbs.Contains("*") || (r.Resources ?? Array.Empty<string>()).Contains("*"));
+        rules.Where(r => (r.Resources ?? Array.Empty<string>()).Contains("secrets")).Should().OnlyContain(r => r.Verbs.SequenceEqual(new[] { "get" }));
+        rendering.All<V1ClusterRole>().SelectMany(r => r.Rules).Should().NotContain(r => (r.Resources ?? Array.Empty<string>()).Contains("secrets"), "Secrets are never readable cluster-wide by default");
     }
 
     [Theory]

@@ -12,6 +12,7 @@ public sealed class Rendering
         ["cert-manager.io/v1/Issuer"] = typeof(CertManagerObject<IssuerSpec>),
         ["cert-manager.io/v1/ClusterIssuer"] = typeof(CertManagerObject<IssuerSpec>),
         ["cert-manager.io/v1/Certificate"] = typeof(CertManagerObject<CertificateSpec>),
+        ["monitoring.coreos.com/v1/ServiceMonitor"] = typeof(CertManagerObject<ServiceMonitorSpec>),
     };
 
     private Rendering(string manifests, string notes, IReadOnlyList<IKubernetesObject<V1ObjectMeta>> objects) =>
