@@ -1,7 +1,9 @@
+using System.Text.RegularExpressions;
+
 namespace Webhook;
 
 /// <summary>Command-line flags named like the Go apiserver's and cert-manager's webhook (DESIGN.md decision 10).</summary>
-internal static class Flags
+internal static partial class Flags
 {
     private static readonly Dictionary<string, string> Switches = new()
     {
@@ -27,11 +29,17 @@ internal static class Flags
     // The generic host's own switches, which WebApplicationFactory and dotnet tooling pass.
     private static readonly string[] HostSwitches = ["--environment", "--contentRoot", "--applicationName", "--urls"];
 
-    /// <summary>Flags that are not ours: a misspelt --tls-cert-file must stop the start, not serve a self-signed certificate.</summary>
+    /// <summary>
+    /// Flags that are not ours: a misspelt --tls-cert-file must stop the start, not serve a self-signed certificate.
+    /// Only kebab-case names are flags: configuration keys (--Webhook:SecurePort=..., what WebApplicationFactory passes)
+    /// are .NET's own syntax and pass.
+    /// </summary>
     public static IReadOnlyList<string> Unknown(string[] args) => [.. args
-        .Where(a => a.StartsWith("--", StringComparison.Ordinal))
         .Select(a => a.Split('=')[0])
-        .Where(name => !Switches.ContainsKey(name) && !HostSwitches.Contains(name, StringComparer.OrdinalIgnoreCase))];
+        .Where(name => FlagName().IsMatch(name) && !Switches.ContainsKey(name) && !HostSwitches.Contains(name, StringComparer.OrdinalIgnoreCase))];
+
+    [GeneratedRegex("^--[a-z][a-z0-9-]*$")]
+    private static partial Regex FlagName();
 
     /// <summary>GROUP_NAME (what webhook-example charts set), then the flags, which win.</summary>
     public static IConfigurationBuilder AddWebhookFlags(this IConfigurationBuilder configuration, string[] args)
