@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# bench.sh [--skip-native] [--json FILE] [--samples N] [--rounds N] [--starts N]
+# Measures what the webhook costs, side by side with the alternatives, in one run (bench/Benchmark):
+#   1. overhead of Present+CleanUp through the webhook's authenticated HTTPS endpoint vs the fewest direct PowerDNS calls;
+#   2. bursts of 80 challenges on PowerDNS 4.7.3 and 4.9.18: the webhook vs a naive read-modify-write solver vs one PATCH;
+#   3. footprint (size, time to ready, memory) of the image's build, the framework-dependent one and NativeAOT.
+# Prints a table with the targets beside the figures and writes the figures as JSON (its path is printed last).
+# Runs as root on a fresh Debian 12 machine with the .NET 10 SDK: installs PowerDNS, debootstrap (the trixie root file
+# system with PowerDNS 4.9.18, cached under /var/cache/pdns-webhook) and clang/lld (NativeAOT) itself. About 15 minutes,
+# most of it the NativeAOT compile; --skip-native leaves that build out. All traffic stays on 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")"
+here=$(pwd)
+
+skip_native=false
+json=${TMPDIR:-/tmp}/pdns-webhook-bench-$(date +%Y%m%d-%H%M%S).json
+bench_args=()
+while (($# > 0)); do
+  case $1 in
+    --skip-native) skip_native=true; shift ;;
+    --json) json=$(realpath -m "$2"); shift 2 ;;
+    --samples | --rounds | --starts) bench_args+=("$1" "$2"); shift 2 ;;
+    -h | --help) sed -n '2,10p' "$0"; exit 0 ;;
+    *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+step() { echo "==> $*" >&2; }
+fail() { echo "bench.sh: $*" >&2; exit 1; }
+
+command -v dotnet >/dev/null || fail "the .NET 10 SDK (dotnet) is required"
+packages=(pdns-server pdns-backend-sqlite3 sqlite3 debootstrap)
+$skip_native || packages+=(clang lld)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+done
+if ((${#missing[@]} > 0)); then
+  ((EUID == 0)) || fail "missing packages ${missing[*]}: run as root, or apt-get install them"
+  step "installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+step "preparing PowerDNS 4.9.18 (the bundled image's trixie root file system; about a minute the first time)"
+pdns-image/rootfs.sh /var/cache/pdns-webhook/trixie-rootfs
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/pdns-webhook-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+# No MSBuild or compiler server may outlive the benchmark.
+export DOTNET_CLI_DO_NOT_USE_MSBUILD_SERVER=1 MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+# Runs a command, showing its log only when it fails.
+quietly() { # LOG COMMAND...
+  local log=$1
+  shift
+  "$@" >"$log" 2>&1 || { tail -n 40 "$log" >&2; fail "failed: $* (log: $log)"; }
+}
+
+# The other builds come from a scratch copy of the same sources, so they never share obj/ with a build in the checkout.
+sources=$work/sources
+mkdir -p "$sources"
+tar -cf - --exclude=bin --exclude=obj global.json Directory.Build.props Directory.Packages.props src | tar -xf - -C "$sources"
+
+step "publishing the image's build (publish-check.sh: the Dockerfile's own commands)"
+quietly "$work/publish-image.log" ./publish-check.sh "$work/image"
+step "publishing the framework-dependent build"
+quietly "$work/publish-fd.log" dotnet publish "$sources/src/Webhook/Webhook.csproj" -c Release -o "$work/fd"
+native_args=()
+if ! $skip_native; then
+  step "publishing the NativeAOT build (several minutes on 2 cores)"
+  # KubernetesClient and YamlDotNet are not AOT-clean (IL3053): a warning here, not an error, to measure the rest.
+  quietly "$work/publish-native.log" dotnet publish "$sources/src/Webhook/Webhook.csproj" -c Release -r linux-x64 \
+    -p:PublishAot=true -p:PublishReadyToRun=false '-p:WarningsNotAsErrors=NU1603%3BIL2104%3BIL3053' -o "$work/native"
+  native_args=(--native "$work/native")
+fi
+step "building the benchmark (bench/Benchmark)"
+quietly "$work/build-bench.log" dotnet build bench/Benchmark/Benchmark.csproj -c Release -o "$work/bench"
+
+step "running"
+dotnet "$work/bench/Benchmark.dll" --repo "$here" --image "$work/image" --fd "$work/fd" "${native_args[@]}" --json "$json" "${bench_args[@]}"

@@ -1,0 +1,37 @@
+namespace Benchmark;
+
+internal sealed record FootprintResult(Build Build, long Bytes, IReadOnlyList<double> ReadyMs, IReadOnlyList<double> IdleRssMb,
+    IReadOnlyList<double> IdlePrivateMb, double BurstRssMb, double BurstPrivateMb, int BurstErrors);
+
+internal static class Footprint
+{
+    /// <summary>
+    /// Starts the build <paramref name="starts"/> times: time from process start to /readyz 200, and memory after a few
+    /// idle seconds; the last instance then takes one burst (80 Presents and CleanUps) and is measured again.
+    /// </summary>
+    public static async Task<FootprintResult> MeasureAsync(Build build, Pki pki, string secretsDir, PowerDns pdns, int starts)
+    {
+        List<double> ready = [], rss = [], privateMb = [];
+        (double Rss, double Private) afterBurst = (double.NaN, double.NaN);
+        var burstErrors = 0;
+        for (var i = 0; i < starts; i++)
+        {
+            using var webhook = await Webhook.StartAsync(build, pki, secretsDir);
+            ready.Add(webhook.ReadyMs);
+            await Task.Delay(TimeSpan.FromSeconds(3));   // idle: let start-up work and tiered compilation settle before reading memory
+            var idle = webhook.Process.Memory();
+            rss.Add(idle.RssMb);
+            privateMb.Add(idle.PrivateMb);
+            if (i == starts - 1)
+            {
+                var burst = await Workloads.BurstAsync(Workloads.Webhook, webhook, pdns, $"fp{Guid.NewGuid():N}"[..12]);
+                burstErrors = burst.Errors + burst.Lost + burst.Leftover;
+                await Task.Delay(TimeSpan.FromSeconds(1));
+                afterBurst = webhook.Process.Memory();
+            }
+        }
+
+        var bytes = new DirectoryInfo(build.Directory).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+        return new FootprintResult(build, bytes, ready, rss, privateMb, afterBurst.Rss, afterBurst.Private, burstErrors);
+    }
+}

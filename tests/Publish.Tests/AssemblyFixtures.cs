@@ -1,0 +1,2 @@
+[assembly: AssemblyFixture(typeof(TrixiePowerDnsServer))]
+[assembly: AssemblyFixture(typeof(Publish.Tests.PublishedWebhook))]

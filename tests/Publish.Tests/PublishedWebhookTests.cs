@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
+
+namespace Publish.Tests;
+
+/// <summary>
+/// The published binary runs as it would in the image: inside the Debian trixie root file system (no .NET SDK or runtime),
+/// as the image's non-root user, with the image's environment, configured as in a cluster (kubeconfig, the front-proxy CA
+/// from the extension-apiserver-authentication ConfigMap, SubjectAccessReviews, the API key from a Secret), so the
+/// trimmed KubernetesClient code runs, against PowerDNS 4.9.18 in the same root file system.
+/// </summary>
+public sealed class PublishedWebhookTests(PublishedWebhook published, TrixiePowerDnsServer pdns)
+{
+    // runtime-deps:chiseled's APP_UID; the Dockerfile runs as `USER $APP_UID`.
+    private const string ImageUser = "1654:1654";
+    private const string Group = "acme.publish.test";
+    private const string CertManager = "system:serviceaccount:cert-manager:cert-manager";
+
+    // What the container sees: runtime-deps sets DOTNET_RUNNING_IN_CONTAINER, the Dockerfile empties ASPNETCORE_HTTP_PORTS,
+    // and the runtime sets HOME from the image's /etc/passwd (without HOME and a passwd entry, .NET's TLS cannot open its
+    // certificate stores and every handshake fails).
+    private static readonly string[] ImageEnvironment = ["DOTNET_RUNNING_IN_CONTAINER=true", "ASPNETCORE_HTTP_PORTS=", "HOME=/home/app"];
+
+    [Fact]
+    public async Task PublishedBinarySolvesChallengesInADebianRootWithoutDotnet()
+    {
+        using var servingCa = new TestCertificates("pdns-webhook-ca");
+        using var frontProxyCa = new TestCertificates("front-proxy-ca");
+        await using var kube = await FakeKubeApi.StartAsync();
+        foreach (var (key, value) in FrontProxySettings(frontProxyCa))
+        {
+            kube.AuthenticationConfigMap[key] = value;
+        }
+
+        kube.Secrets[("cert-manager", "pdns-api-key")] = new() { ["api-key"] = pdns.ApiKey };
+        await using var root = await RootDirectory.CreateAsync(published.Directory);
+        using var serving = servingCa.Server("pdns-webhook.cert-manager.svc");
+        root.WriteFile("tls.crt", serving.ExportCertificatePem());
+        root.WriteFile("tls.key", (serving.GetECDsaPrivateKey() ?? throw new InvalidOperationException("no serving key")).ExportPkcs8PrivateKeyPem());
+        root.WriteFile("kubeconfig", await File.ReadAllTextAsync(kube.Kubeconfig));
+        await root.GiveToAsync(ImageUser);
+        var port = Ports.GetFree();
+        // A container has its own PID namespace and /proc (CoreCLR cannot start without /proc): unshare gives both, privately.
+        // TMPDIR keeps the runtime's diagnostics pipes in the test's directory, which is removed afterwards.
+        await using var webhook = new ChildProcess("unshare", ["--mount", "--pid", "--fork", "--kill-child", $"--mount-proc={TrixiePowerDnsServer.RootFs}/proc",
+            "chroot", $"--userspec={ImageUser}", TrixiePowerDnsServer.RootFs, "/usr/bin/env", "-i",
+            .. ImageEnvironment, $"TMPDIR={root.InRoot("")}", root.InRoot("app/pdns-webhook"),
+            "--group-name", Group, "--secure-port", port.ToString(CultureInfo.InvariantCulture), "--bind-address", "127.0.0.1",
+            "--tls-cert-file", root.InRoot("tls.crt"), "--tls-private-key-file", root.InRoot("tls.key"), "--kubeconfig", root.InRoot("kubeconfig")]);
+        using var client = AggregatorClient(port, servingCa, frontProxyCa.Client("front-proxy-client"));
+        await Eventually.ReturnsAsync(() => client.GetAsync("/readyz"), r => r.IsSuccessStatusCode, TimeSpan.FromSeconds(30), webhook.ToString);
+        var fqdn = $"_acme-challenge.published-{Guid.NewGuid():N}.example.test.";
+        var dns = new DnsProbe(pdns.DnsPort);
+
+        var presented = await SolveAsync(client, "Present", fqdn, "published-key");
+        var whilePresent = await dns.TxtAsync(fqdn);
+        var cleanedUp = await SolveAsync(client, "CleanUp", fqdn, "published-key");
+        var afterCleanUp = await dns.TxtAsync(fqdn);
+
+        presented.Should().BeTrue(webhook.ToString());
+        whilePresent.Values.Should().Equal(["published-key"], webhook.ToString());
+        cleanedUp.Should().BeTrue(webhook.ToString());
+        afterCleanUp.IsNxDomain.Should().BeTrue(afterCleanUp.ToString());
+        kube.ReceivedReviews.Select(r => r["spec"]?["user"]?.GetValue<string>()).Should().Contain(CertManager);
+        webhook.Output.Should().NotContain("Overriding address", "the image serves HTTPS on --secure-port only");
+        webhook.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().AllSatisfy(line => line.Should().StartWith("{"),
+            "in a container every log line is a JSON object");
+    }
+
+    [Fact]
+    public void ThePublishCarriesItsRuntimeAndTheRootHasNone()
+    {
+        string[] places = ["usr/bin/dotnet", "usr/share/dotnet", "usr/lib/dotnet", "usr/local/bin/dotnet", "opt/dotnet"];
+
+        var found = places.Where(p => Path.Exists(Path.Combine(TrixiePowerDnsServer.RootFs, p)));
+
+        found.Should().BeEmpty("the published binary must run without an installed .NET");
+        File.Exists(Path.Combine(published.Directory, "pdns-webhook.dll")).Should().BeTrue("the publish is .NET code");
+        File.Exists(Path.Combine(published.Directory, "libcoreclr.so")).Should().BeTrue("it carries its own runtime");
+    }
+
+    private static Dictionary<string, string> FrontProxySettings(TestCertificates frontProxyCa) => new()
+    {
+        ["requestheader-client-ca-file"] = frontProxyCa.CaPem,
+        ["requestheader-allowed-names"] = """["front-proxy-client"]""",
+        ["requestheader-username-headers"] = """["X-Remote-User"]""",
+        ["requestheader-group-headers"] = """["X-Remote-Group"]""",
+        ["requestheader-extra-headers-prefix"] = """["X-Remote-Extra-"]""",
+    };
+
+    // As kube-apiserver's aggregator: verifies the serving certificate, presents the front-proxy one, says for whom it acts.
+    private static HttpClient AggregatorClient(int port, TestCertificates servingCa, X509Certificate2 frontProxyClient)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions =
+            {
+                ClientCertificates = [frontProxyClient],
+                RemoteCertificateValidationCallback = (_, served, _, errors) =>
+                    (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None && served is X509Certificate2 leaf && servingCa.Issued(leaf),
+            },
+        };
+        return new HttpClient(handler)
+        {
+            BaseAddress = new Uri($"https://127.0.0.1:{port}"),
+            Timeout = TimeSpan.FromSeconds(40),
+            DefaultRequestHeaders = { { "X-Remote-User", CertManager }, { "X-Remote-Group", "system:serviceaccounts" } },
+        };
+    }
+
+    // cert-manager's request body (no apiVersion or kind, uid ""); true when response.success is.
+    private async Task<bool> SolveAsync(HttpClient client, string action, string fqdn, string key)
+    {
+        var request = new JsonObject
+        {
+            ["uid"] = "",
+            ["action"] = action,
+            ["type"] = "dns-01",
+            ["dnsName"] = fqdn["_acme-challenge.".Length..].TrimEnd('.'),
+            ["key"] = key,
+            ["resourceNamespace"] = "cert-manager",
+            ["resolvedFQDN"] = fqdn,
+            ["resolvedZone"] = "example.test.",
+            ["allowAmbientCredentials"] = false,
+            ["config"] = new JsonObject
+            {
+                ["host"] = pdns.ApiUrl.ToString(),
+                ["apiKeySecretRef"] = new JsonObject { ["name"] = "pdns-api-key", ["key"] = "api-key" },
+            },
+        };
+        using var response = await client.PostAsJsonAsync($"/apis/{Group}/v1alpha1/pdns", new JsonObject { ["request"] = request });
+        var payload = await response.Content.ReadFromJsonAsync<JsonObject>();
+        return payload?["response"]?["success"]?.GetValue<bool>() ?? false;
+    }
+}
