@@ -49,7 +49,7 @@ internal static class Workloads
             var key = Key();
             async Task<double> ViaWebhookAsync()
             {
-                var fqdn = $"_acme-challenge.ovw{i}-{label}.{PowerDns.Zone}";
+                var fqdn = $"_acme-challenge.ovw{i}v{label}.{PowerDns.Zone}";
                 var started = Stopwatch.GetTimestamp();
                 errors += await webhook.SolveAsync("Present", fqdn, key, pdns) is null ? 0 : 1;
                 errors += await webhook.SolveAsync("CleanUp", fqdn, key, pdns) is null ? 0 : 1;
@@ -58,7 +58,7 @@ internal static class Workloads
 
             async Task<double> DirectAsync()
             {
-                var fqdn = $"_acme-challenge.ovd{i}-{label}.{PowerDns.Zone}";
+                var fqdn = $"_acme-challenge.ovd{i}v{label}.{PowerDns.Zone}";
                 var started = Stopwatch.GetTimestamp();
                 errors += (atomic
                     ? await DirectCalls.PatchAsync(pdns, [new(fqdn, "EXTEND", [key])])
@@ -92,7 +92,7 @@ internal static class Workloads
         }
 
         var calls = atomic ? "PATCH EXTEND + PATCH PRUNE" : "(GET + PATCH REPLACE) x 2";
-        var solver = SolverMilliseconds(webhook.Process.Output, $"-{label}.{PowerDns.Zone}", warmup);
+        var solver = SolverMilliseconds(webhook.Process.Output, $"v{label}.{PowerDns.Zone}", warmup);
         return new OverheadResult(pdns.Version, calls, Stats.Of(viaWebhook), Stats.Of(direct), errors, Stats.Of(solver), Stats.Of(anonymous), Stats.Of(authenticated));
     }
 
@@ -101,7 +101,7 @@ internal static class Workloads
         .Where(l => l.StartsWith('{') && l.Contains("done with", StringComparison.Ordinal))
         .Select(l => JsonNode.Parse(l)?["State"])
         .Where(state => state?["Fqdn"]?.ToString() is { } fqdn && fqdn.StartsWith("_acme-challenge.ovw", StringComparison.Ordinal) && fqdn.EndsWith(suffix, StringComparison.Ordinal)
-            && int.Parse(fqdn["_acme-challenge.ovw".Length..fqdn.IndexOf('-', StringComparison.Ordinal)], CultureInfo.InvariantCulture) >= warmup)
+            && int.Parse(fqdn["_acme-challenge.ovw".Length..^suffix.Length], CultureInfo.InvariantCulture) >= warmup)
         .Select(state => double.Parse(state?["ElapsedMs"]?.ToString() ?? "NaN", CultureInfo.InvariantCulture))];
 
     /// <summary>

@@ -12,7 +12,8 @@ public sealed class PublishedWebhook : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        await using var publish = new ChildProcess("/bin/bash", [Path.Combine(Repository.Root, "publish-check.sh"), Directory]);
+        // At low priority: the other test assemblies run beside it on two cores, some with deadlines.
+        await using var publish = new ChildProcess("nice", ["-n", "10", "/bin/bash", Path.Combine(Repository.Root, "publish-check.sh"), Directory]);
         var exit = await publish.WaitForExitAsync(TimeSpan.FromMinutes(15));
         Output = publish.Output;
         exit.Should().Be(0, "the Dockerfile's publish must succeed:\n{0}", Output);

@@ -43,13 +43,7 @@ public sealed class PublishedWebhookTests(PublishedWebhook published, TrixiePowe
         root.WriteFile("kubeconfig", await File.ReadAllTextAsync(kube.Kubeconfig));
         await root.GiveToAsync(ImageUser);
         var port = Ports.GetFree();
-        // A container has its own PID namespace and /proc (CoreCLR cannot start without /proc): unshare gives both, privately.
-        // TMPDIR keeps the runtime's diagnostics pipes in the test's directory, which is removed afterwards.
-        await using var webhook = new ChildProcess("unshare", ["--mount", "--pid", "--fork", "--kill-child", $"--mount-proc={TrixiePowerDnsServer.RootFs}/proc",
-            "chroot", $"--userspec={ImageUser}", TrixiePowerDnsServer.RootFs, "/usr/bin/env", "-i",
-            .. ImageEnvironment, $"TMPDIR={root.InRoot("")}", root.InRoot("app/pdns-webhook"),
-            "--group-name", Group, "--secure-port", port.ToString(CultureInfo.InvariantCulture), "--bind-address", "127.0.0.1",
-            "--tls-cert-file", root.InRoot("tls.crt"), "--tls-private-key-file", root.InRoot("tls.key"), "--kubeconfig", root.InRoot("kubeconfig")]);
+        await using var webhook = StartInRoot(root, port);
         using var client = AggregatorClient(port, servingCa, frontProxyCa.Client("front-proxy-client"));
         await Eventually.ReturnsAsync(() => client.GetAsync("/readyz"), r => r.IsSuccessStatusCode, TimeSpan.FromSeconds(30), webhook.ToString);
         var fqdn = $"_acme-challenge.published-{Guid.NewGuid():N}.example.test.";
@@ -81,6 +75,14 @@ public sealed class PublishedWebhookTests(PublishedWebhook published, TrixiePowe
         File.Exists(Path.Combine(published.Directory, "pdns-webhook.dll")).Should().BeTrue("the publish is .NET code");
         File.Exists(Path.Combine(published.Directory, "libcoreclr.so")).Should().BeTrue("it carries its own runtime");
     }
+
+    // A container has its own PID namespace and /proc (CoreCLR cannot start without /proc): unshare gives both, privately.
+    // TMPDIR keeps the runtime's diagnostics pipes in the test's directory, which is removed afterwards.
+    private static ChildProcess StartInRoot(RootDirectory root, int port) => new("unshare", [
+        "--mount", "--pid", "--fork", "--kill-child", $"--mount-proc={TrixiePowerDnsServer.RootFs}/proc",
+        "chroot", $"--userspec={ImageUser}", TrixiePowerDnsServer.RootFs, "/usr/bin/env", "-i", .. ImageEnvironment, $"TMPDIR={root.InRoot("")}",
+        root.InRoot("app/pdns-webhook"), "--group-name", Group, "--secure-port", port.ToString(CultureInfo.InvariantCulture), "--bind-address", "127.0.0.1",
+        "--tls-cert-file", root.InRoot("tls.crt"), "--tls-private-key-file", root.InRoot("tls.key"), "--kubeconfig", root.InRoot("kubeconfig")]);
 
     private static Dictionary<string, string> FrontProxySettings(TestCertificates frontProxyCa) => new()
     {
