@@ -47,14 +47,18 @@ public sealed class HookModeTests(DebianPowerDnsServer pdns) : IDisposable
         var domain = UniqueDomain();
         var environment = Environment();
 
-        var deploy = await HookAsync(environment, "deploy_challenge", domain, "token-1", "apex-value", domain, "token-2", "wildcard-value");
+        // Settings may follow the triples as flags: they are not a third triple.
+        var deploy = await HookAsync(environment, "deploy_challenge", domain, "token-1", "apex-value", domain, "token-2", "wildcard-value",
+            "--secrets-dir", _secrets, "--namespace", "default");
         var served = await new DnsProbe(pdns.DnsPort).TxtAsync($"_acme-challenge.{domain}.");
         var other = await HookAsync(environment, "deploy_cert", domain, "key.pem", "cert.pem", "fullchain.pem", "chain.pem", "1700000000");
+        var probe = await HookAsync(environment, "this_hookscript_is_broken__dehydrated_is_working_fine__please_ignore_unknown_hooks_in_your_script");
         var clean = await HookAsync(environment, "clean_challenge", domain, "token-1", "apex-value", domain, "token-2", "wildcard-value");
 
         deploy.Exit.Should().Be(0, deploy.Output);
         served.Values.Should().BeEquivalentTo("apex-value", "wildcard-value");
         other.Exit.Should().Be(0, "dehydrated's other events need nothing: {0}", other.Output);
+        probe.Exit.Should().Be(0, "dehydrated refuses to run with a hook that fails an unknown event: {0}", probe.Output);
         clean.Exit.Should().Be(0, clean.Output);
         (await new DnsProbe(pdns.DnsPort).TxtAsync($"_acme-challenge.{domain}.")).IsNxDomain.Should().BeTrue();
     }

@@ -39,7 +39,7 @@ public abstract class UserFacingErrorTests(PowerDnsServer pdns) : WebhookTest(pd
 
         var result = await Webhook.PresentAsync(WebhookHarness.UniqueName(), "v");
 
-        ShouldFail(result, "401", Pdns.ApiUrl.ToString().TrimEnd('/'));
+        ShouldFail(result, "401", "make the Secret named by 'apiKeySecretRef' hold PowerDNS's api-key", Pdns.ApiUrl.ToString().TrimEnd('/'));
         result.Message.Should().NotContain("wrong-key-123");
     }
 
@@ -61,7 +61,7 @@ public abstract class UserFacingErrorTests(PowerDnsServer pdns) : WebhookTest(pd
     {
         var result = await Webhook.PresentAsync("_acme-challenge.nowhere.invalid.", "v", resolvedZone: "nowhere.invalid.");
 
-        ShouldFail(result, "has no zone holding '_acme-challenge.nowhere.invalid.'");
+        ShouldFail(result, "has no zone holding '_acme-challenge.nowhere.invalid.': create the zone there");
     }
 
     [Theory]

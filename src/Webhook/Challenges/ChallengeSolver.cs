@@ -1,4 +1,6 @@
+using System.Net;
 using System.Text.RegularExpressions;
+using PowerDnsClient;
 using Webhook.Observability;
 using Webhook.Secrets;
 
@@ -33,7 +35,9 @@ internal sealed partial class ChallengeSolver(ISecretSource secrets, PowerDnsSer
         {
             var reason = deadline.IsCancellationRequested
                 ? $"did not finish within {Deadline.TotalSeconds:0} s (the change may still apply; retrying is safe)"
-                : e.Message;
+                : e is PowerDnsException { StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden }
+                    ? $"{e.Message} (PowerDNS refused the API key: make the Secret named by 'apiKeySecretRef' hold PowerDNS's api-key)"
+                    : e.Message;
             var elapsed = time.GetElapsedTime(started);
             metrics.Solved(request.Action, success: false, elapsed);
             Log.Failed(logger, request.Action, request.ResolvedFqdn, elapsed.TotalMilliseconds, reason, e);

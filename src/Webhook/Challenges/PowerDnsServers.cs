@@ -48,11 +48,11 @@ internal sealed class PowerDnsServers(PowerDnsClientFactory clients, WebhookMetr
         if (zone is null)
         {
             var wanted = config.Zone is { } z ? $"zone '{z}' (field 'zone')" : $"zone holding '{name}'";
-            throw new SolverException($"PowerDNS server '{config.ServerId}' at {config.Host} has no {wanted}");
+            throw new SolverException($"PowerDNS server '{config.ServerId}' at {config.Host} has no {wanted}: create the zone there, or point 'host' at the server that has it");
         }
 
         return config.Allows(name) ? zone
-            : throw new SolverException($"'{name}' is outside the issuer's allowedZones ({string.Join(", ", config.AllowedZones)})");
+            : throw new SolverException($"'{name}' is outside the issuer's allowedZones ({string.Join(", ", config.AllowedZones)}): add its zone there, or solve it with an issuer that allows it");
     }
 
     private static Zone? Pick(IReadOnlyList<Zone> zones, SolverConfig config, string name) => zones

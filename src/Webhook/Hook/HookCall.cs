@@ -10,19 +10,20 @@ internal sealed record HookCall(ChallengeAction Action, string Domain, string Va
     /// <summary>
     /// The calls in a command line, for the ACME clients people use, or null when the arguments are not a hook's:
     /// lego's exec provider (<c>present|cleanup FQDN VALUE</c>), dehydrated (<c>deploy_challenge|clean_challenge</c>
-    /// with one or, chained, several <c>DOMAIN TOKEN-FILE VALUE</c> triples; its other events need nothing), and certbot's
+    /// with one or, chained, several <c>DOMAIN TOKEN-FILE VALUE</c> triples; every other event of its is a no-op), and certbot's
     /// manual hooks (<c>certbot-auth|certbot-cleanup</c> with CERTBOT_DOMAIN and CERTBOT_VALIDATION).
     /// </summary>
     public static IReadOnlyList<HookCall>? Parse(IReadOnlyList<string> args, Func<string, string?> environment) => (args.Count > 0 ? args[0] : null) switch
     {
         "present" or "cleanup" when args.Count >= 3 =>
             [new(args[0] == "present" ? ChallengeAction.Present : ChallengeAction.CleanUp, DomainOf(args[1]), args[2])],
-        "deploy_challenge" or "clean_challenge" => [.. args.Skip(1).Chunk(3).Where(t => t.Length == 3)
+        "deploy_challenge" or "clean_challenge" => [.. args.Skip(1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).Chunk(3).Where(t => t.Length == 3)
             .Select(t => new HookCall(args[0] == "deploy_challenge" ? ChallengeAction.Present : ChallengeAction.CleanUp, DomainOf(t[0]), t[2]))],
         "certbot-auth" or "certbot-cleanup" => [new(args[0] == "certbot-auth" ? ChallengeAction.Present : ChallengeAction.CleanUp,
             DomainOf(environment("CERTBOT_DOMAIN") ?? ""), environment("CERTBOT_VALIDATION") ?? "")],
-        "startup_hook" or "exit_hook" or "deploy_cert" or "deploy_ocsp" or "unchanged_cert" or "invalid_challenge" or "request_failure"
-            or "generate_csr" or "sync_cert" or "this_hookscript_is_broken__dehydrated_is_keeping_things_alive_for_compatibility" => [],
+        // dehydrated's other events (startup_hook, deploy_cert, ...) need nothing, and its rule is that a hook exits 0 on events it
+        // does not know: it probes that with a made-up one before every run.
+        { } name when name.Contains('_', StringComparison.Ordinal) && !name.StartsWith('-') => [],
         _ => null,
     };
 

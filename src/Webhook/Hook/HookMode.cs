@@ -11,7 +11,7 @@ namespace Webhook.Hook;
 /// <summary>
 /// The executable as a DNS-01 hook for ACME clients outside Kubernetes (lego, dehydrated, certbot), on the same solver
 /// core. Settings come from <c>--name value</c> flags after the hook's own arguments, else from PDNS_WEBHOOK_* variables:
-/// config (the Issuer config as JSON, or a file holding it), secrets-dir and namespace (where apiKeySecretRef is read),
+/// config (the Issuer config as JSON, or a file holding it), secrets-dir and namespace (where apiKeySecretRef is read), log-level,
 /// or via (a running webhook server's URL) with client-cert, client-key, ca-file, user and group-name.
 /// </summary>
 internal static class HookMode
@@ -53,14 +53,20 @@ internal static class HookMode
         var responses = setting("via") is { } via
             ? await Task.WhenAll(requests.Select(r => ViaServerAsync(new Uri(via), r, setting)))
             : await DirectAsync(requests, setting("secrets-dir") ?? throw new InvalidOperationException(
-                "no API key source: set PDNS_WEBHOOK_SECRETS_DIR (files <dir>/<namespace>/<secret name>/<key>) or pass --via"));
+                "no API key source: set PDNS_WEBHOOK_SECRETS_DIR (files <dir>/<namespace>/<secret name>/<key>) or pass --via"), LogLevelOf(setting("log-level")));
         return [.. calls.Zip(responses, (call, response) => (call, response.Success ? null : response.Status?.Message ?? "failed"))];
     }
 
-    private static async Task<ChallengeResponse[]> DirectAsync(IReadOnlyList<ChallengeRequest> requests, string secretsDir)
+    // The one line per call above is what a hook's user reads; the solver's own log is there for debugging.
+    private static LogLevel LogLevelOf(string? name) => name is null ? LogLevel.None
+        : Enum.TryParse<LogLevel>(name, ignoreCase: true, out var level) && Enum.IsDefined(level) ? level
+        : throw new InvalidOperationException($"log-level '{name}' is not one of {string.Join(", ", Enum.GetNames<LogLevel>())}");
+
+    private static async Task<ChallengeResponse[]> DirectAsync(IReadOnlyList<ChallengeRequest> requests, string secretsDir, LogLevel logLevel)
     {
         await using var services = new ServiceCollection()
-            .AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace))
+            .AddLogging(logging => logging.SetMinimumLevel(logLevel)
+                .AddSimpleConsole(o => o.SingleLine = true).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace))
             .AddMetrics()
             .AddSingleton(TimeProvider.System)
             .AddSingleton<WebhookMetrics>()
