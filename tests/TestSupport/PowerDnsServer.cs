@@ -14,6 +14,7 @@ public abstract class PowerDnsServer : IAsyncLifetime
     public static readonly string[] Zones = ["example.test.", "child.example.test.", "other.test.", "primary.test."];
 
     private ChildProcess? _pdns;
+    private string? _directory;
 
     public string ApiKey { get; } = "key-" + Guid.NewGuid().ToString("N");
 
@@ -41,7 +42,8 @@ public abstract class PowerDnsServer : IAsyncLifetime
     public virtual async ValueTask InitializeAsync()
     {
         var name = "pdns-test-" + Guid.NewGuid().ToString("N");
-        var zonesDir = Path.Combine(HostDirectory(name), "zones");
+        _directory = HostDirectory(name);
+        var zonesDir = Path.Combine(_directory, "zones");
         Directory.CreateDirectory(zonesDir);
 
         // A private copy of the image's scripts: another test run may be refreshing the root file system's copy.
@@ -83,6 +85,11 @@ public abstract class PowerDnsServer : IAsyncLifetime
         if (_pdns is not null)
         {
             await _pdns.DisposeAsync();
+        }
+
+        if (_directory is not null && Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
         }
 
         GC.SuppressFinalize(this);
