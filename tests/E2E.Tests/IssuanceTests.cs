@@ -48,6 +48,7 @@ public sealed class IssuanceTests(AcmeStack473 v473, AcmeStack4918 v4918)
         await ShouldHaveIssuedAsync(stack, run, certbot);
         ShouldHaveServedBothValuesTogether(run.Events);
         server.ToString().Should().Contain($"Present of TXT at {run.Fqdn}", "the server, not the hook, edited PowerDNS");
+        certbot.Output.Should().NotContain("error output", "certbot reports a hook's stderr as errors, so success goes to stdout");
     }
 
     private AcmeStack Stack(string version)

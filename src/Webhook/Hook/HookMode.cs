@@ -34,7 +34,8 @@ internal static class HookMode
 
         foreach (var (call, message) in run.Result)
         {
-            await Console.Error.WriteLineAsync($"pdns-webhook: {call.Action} of TXT at {call.Fqdn}: {message ?? "done"}");
+            // Success on stdout: certbot reports anything on stderr as the hook's "error output".
+            await (message is null ? Console.Out : Console.Error).WriteLineAsync($"pdns-webhook: {call.Action} of TXT at {call.Fqdn}: {message ?? "done"}");
         }
 
         return run.Result.All(r => r.Message is null) ? 0 : 1;
