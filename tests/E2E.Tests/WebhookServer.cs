@@ -11,38 +11,34 @@ namespace E2E.Tests;
 public sealed class WebhookServer : IAsyncDisposable
 {
     private const string Group = "acme.e2e.test";
+    private readonly Certificates _pki = new();
     private readonly ChildProcess _process;
-    private readonly TestCertificates _servingCa = new("pdns-webhook-ca");
-    private readonly TestCertificates _frontProxyCa = new("front-proxy-ca");
-    private readonly string _directory = Directory.CreateTempSubdirectory("webhook-server-").FullName;
+    private readonly int _port = Ports.GetFree();
 
     private WebhookServer(string secretsDirectory)
     {
-        using var serving = _servingCa.Server();
-        using var client = _frontProxyCa.Client("front-proxy-client");
-        var files = new Dictionary<string, string>
+        var files = Path.GetDirectoryName(_pki.ServingCertificateFile)!;
+        var pem = new Dictionary<string, string>
         {
-            ["tls.crt"] = serving.ExportCertificatePem(), ["tls.key"] = serving.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem(),
-            ["serving-ca.crt"] = _servingCa.CaPem, ["front-proxy-ca.crt"] = _frontProxyCa.CaPem,
-            ["client.crt"] = client.ExportCertificatePem(), ["client.key"] = client.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem(),
+            ["serving-ca.crt"] = _pki.ServingCa.CaPem,
+            ["front-proxy-ca.crt"] = _pki.FrontProxyCa.CaPem,
+            ["client.crt"] = _pki.FrontProxyClient.ExportCertificatePem(),
+            ["client.key"] = _pki.FrontProxyClient.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem(),
         };
-        foreach (var (name, text) in files)
+        foreach (var (name, text) in pem)
         {
-            File.WriteAllText(PathOf(name), text);
+            File.WriteAllText(Path.Combine(files, name), text);
         }
 
-        var port = Ports.GetFree().ToString(CultureInfo.InvariantCulture);
+        var port = _port.ToString(CultureInfo.InvariantCulture);
         _process = new ChildProcess("dotnet", [
             Path.Combine(AppContext.BaseDirectory, "pdns-webhook.dll"), "--group-name", Group, "--secure-port", port, "--bind-address", "127.0.0.1",
-            "--tls-cert-file", PathOf("tls.crt"), "--tls-private-key-file", PathOf("tls.key"),
-            "--requestheader-client-ca-file", PathOf("front-proxy-ca.crt"), "--requestheader-allowed-names", "front-proxy-client",
+            "--tls-cert-file", _pki.ServingCertificateFile, "--tls-private-key-file", _pki.ServingKeyFile,
+            "--requestheader-client-ca-file", Path.Combine(files, "front-proxy-ca.crt"), "--requestheader-allowed-names", "front-proxy-client",
             "--authorization-mode", "AllowAuthenticated", "--secrets-dir", secretsDirectory, "--log-format", "text"]);
-        Url = new Uri($"https://127.0.0.1:{port}");
-        Via = ["--via", Url.ToString(), "--client-cert", PathOf("client.crt"), "--client-key", PathOf("client.key"),
-            "--ca-file", PathOf("serving-ca.crt"), "--group-name", Group, "--namespace", "default"];
+        Via = ["--via", $"https://127.0.0.1:{port}", "--client-cert", Path.Combine(files, "client.crt"), "--client-key", Path.Combine(files, "client.key"),
+            "--ca-file", Path.Combine(files, "serving-ca.crt"), "--group-name", Group, "--namespace", "default"];
     }
-
-    public Uri Url { get; }
 
     /// <summary>The hook's flags to send its calls here.</summary>
     public string[] Via { get; }
@@ -52,21 +48,14 @@ public sealed class WebhookServer : IAsyncDisposable
     public static async Task<WebhookServer> StartAsync(string secretsDirectory)
     {
         var server = new WebhookServer(secretsDirectory);
-        using var http = new HttpClient(new SocketsHttpHandler
-        {
-            SslOptions = { RemoteCertificateValidationCallback = (_, c, _, _) => c is X509Certificate2 served && server._servingCa.Issued(served) },
-        });
-        await Eventually.ReturnsAsync(() => http.GetAsync(new Uri(server.Url, "readyz")), r => r.IsSuccessStatusCode, TimeSpan.FromSeconds(30), server.ToString);
+        using var http = AggregatorClient.Create(server._port, server._pki.ServingCa, certificate: null);
+        await Eventually.ReturnsAsync(() => http.GetAsync(new Uri("/readyz", UriKind.Relative)), r => r.IsSuccessStatusCode, TimeSpan.FromSeconds(30), server.ToString);
         return server;
     }
-
-    private string PathOf(string name) => Path.Combine(_directory, name);
 
     public async ValueTask DisposeAsync()
     {
         await _process.DisposeAsync();
-        _servingCa.Dispose();
-        _frontProxyCa.Dispose();
-        Directory.Delete(_directory, recursive: true);
+        _pki.Dispose();
     }
 }

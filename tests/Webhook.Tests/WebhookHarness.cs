@@ -24,7 +24,7 @@ internal sealed class WebhookHarness : IAsyncDisposable
 {
     public const string Group = "acme.example.test";
     public const string SecretName = "pdns-api";
-    public const string ServiceName = "pdns-webhook.cert-manager.svc";
+    public const string ServiceName = Certificates.ServiceName;
     public const string CertManager = "system:serviceaccount:cert-manager:cert-manager";
     public static readonly string[] CertManagerGroups = ["system:serviceaccounts", "system:serviceaccounts:cert-manager", "system:authenticated"];
 

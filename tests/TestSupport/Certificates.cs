@@ -1,14 +1,17 @@
 using System.Security.Cryptography.X509Certificates;
 
-namespace Webhook.Tests;
+namespace TestSupport;
 
 /// <summary>
 /// A cluster's PKI as the webhook meets it: the front-proxy CA and its client certificate (CN front-proxy-client,
 /// as kubeadm makes it), the client CA, and the serving CA with the webhook's certificate for its Service name, written
 /// to files as cert-manager mounts them.
 /// </summary>
-internal sealed class Certificates : IDisposable
+public sealed class Certificates : IDisposable
 {
+    /// <summary>The name kube-apiserver verifies the webhook's serving certificate for: its Service's.</summary>
+    public const string ServiceName = "pdns-webhook.cert-manager.svc";
+
     private readonly string _directory = Directory.CreateTempSubdirectory("webhook-tls-").FullName;
 
     public Certificates()
@@ -16,7 +19,7 @@ internal sealed class Certificates : IDisposable
         ServingCertificateFile = Path.Combine(_directory, "tls.crt");
         ServingKeyFile = Path.Combine(_directory, "tls.key");
         FrontProxyClient = FrontProxyCa.Client("front-proxy-client");
-        WriteServing(ServingCa.Server(WebhookHarness.ServiceName, "pdns-webhook.cert-manager", "pdns-webhook"));
+        WriteServing(ServingCa.Server(ServiceName, "pdns-webhook.cert-manager", "pdns-webhook"));
     }
 
     public TestCertificates FrontProxyCa { get; } = new("front-proxy-ca");
@@ -45,6 +48,7 @@ internal sealed class Certificates : IDisposable
         FrontProxyCa.Dispose();
         ClientCa.Dispose();
         ServingCa.Dispose();
+        FrontProxyClient.Dispose();
         Directory.Delete(_directory, recursive: true);
     }
 }

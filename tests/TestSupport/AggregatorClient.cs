@@ -3,10 +3,10 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Webhook.Tests;
+namespace TestSupport;
 
 /// <summary>HTTP clients that reach a webhook the way kube-apiserver's aggregator does.</summary>
-internal static class AggregatorClient
+public static class AggregatorClient
 {
     /// <summary>
     /// Connects to 127.0.0.1:<paramref name="port"/> while verifying the serving certificate for the Service name against
@@ -31,7 +31,7 @@ internal static class AggregatorClient
                     (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None && served is X509Certificate2 leaf && servingCa.Issued(leaf),
             },
         };
-        var client = new HttpClient(handler) { BaseAddress = new Uri($"https://{WebhookHarness.ServiceName}:{port}") };
+        var client = new HttpClient(handler) { BaseAddress = new Uri($"https://{Certificates.ServiceName}:{port}") };
         if (user is not null)
         {
             client.DefaultRequestHeaders.Add("X-Remote-User", user);
