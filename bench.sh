@@ -7,7 +7,7 @@
 # 1 and 2 measure the image's build (the framework-dependent one with --skip-native).
 # Prints a table with the targets beside the figures and writes the figures as JSON (its path is printed last).
 # Runs as root on a fresh Debian 12 machine with the .NET 10 SDK: installs PowerDNS, debootstrap (the trixie root file
-# system with PowerDNS 4.9.18, cached under /var/cache/pdns-webhook) and clang/lld (NativeAOT) itself. About 15 minutes
+# system with PowerDNS 4.9.18, cached under /var/cache/pdns-webhook) and clang/lld/zlib1g-dev (NativeAOT) itself. About 15 minutes
 # on 2 cores, 4 of them the NativeAOT compile; --skip-native leaves that build out. All traffic stays on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -31,7 +31,7 @@ fail() { echo "bench.sh: $*" >&2; exit 1; }
 
 command -v dotnet >/dev/null || fail "the .NET 10 SDK (dotnet) is required"
 packages=(pdns-server pdns-backend-sqlite3 sqlite3 debootstrap)
-$skip_native || packages+=(clang lld)
+$skip_native || packages+=(clang lld zlib1g-dev)   # NativeAOT's linker and the libraries it links
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
