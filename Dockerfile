@@ -1,14 +1,28 @@
-# The webhook image: pdns-webhook published trimmed, self-contained and ReadyToRun (src/Webhook/Webhook.csproj says
-# why not NativeAOT) on runtime-deps:chiseled, which has no shell, no package manager and no .NET. Non-root, HTTPS on 8443.
-# Multi-arch: the SDK stage runs on the build machine and publishes for the target architecture.
+# The webhook image: pdns-webhook compiled with NativeAOT (one executable, no .NET runtime, no JIT) on
+# runtime-deps:chiseled, which has no shell and no package manager, only glibc, OpenSSL and CA certificates. Non-root,
+# HTTPS on 8443.
+# Multi-arch: the SDK stage runs on the build machine and compiles for the target architecture, with a cross linker
+# when the two differ.
 #   docker buildx build --platform linux/amd64,linux/arm64 --build-arg VERSION=1.2.3 -t pdns-webhook:1.2.3 .
 # publish-check.sh replays the build stage without Docker; CI runs it (tests/Publish.Tests) and starts the result in a
-# Debian root file system without the .NET SDK. Keep its instructions on single lines, with COPY to the same paths.
+# Debian root file system without .NET. Keep COPY to the same paths; a RUN may continue over lines ending in \.
 ARG DOTNET_VERSION=10.0
 
-FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:${DOTNET_VERSION}-noble AS build
+# The -aot SDK image carries clang, lld and the native libraries NativeAOT links against.
+FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:${DOTNET_VERSION}-noble-aot AS build
 ARG TARGETARCH
+ARG BUILDARCH
 WORKDIR /src
+# Cross-compiling (arm64 on an amd64 builder, or the reverse) links against the target's C library and zlib.
+RUN if [ "$TARGETARCH" != "$BUILDARCH" ]; then \
+      case $TARGETARCH in arm64) gnu=aarch64-linux-gnu; mirror=http://ports.ubuntu.com/ubuntu-ports/ ;; \
+                          amd64) gnu=x86-64-linux-gnu; mirror=http://archive.ubuntu.com/ubuntu/ ;; esac; \
+      sed -i "/^Signed-By/a Architectures: $BUILDARCH" /etc/apt/sources.list.d/ubuntu.sources; \
+      printf 'Types: deb\nURIs: %s\nSuites: noble noble-updates\nComponents: main\nSigned-By: /usr/share/keyrings/ubuntu-archive-keyring.gpg\nArchitectures: %s\n' \
+        "$mirror" "$TARGETARCH" >/etc/apt/sources.list.d/target.sources; \
+      dpkg --add-architecture "$TARGETARCH" && apt-get update && \
+      apt-get install -y --no-install-recommends "gcc-$gnu" "zlib1g-dev:$TARGETARCH" && rm -rf /var/lib/apt/lists/*; \
+    fi
 # The packages first, from the project files only, so that a source change reuses this layer.
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/PowerDnsClient/PowerDnsClient.csproj src/PowerDnsClient/

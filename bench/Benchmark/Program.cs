@@ -1,6 +1,6 @@
 using Benchmark;
 
-// bench.sh runs this: dotnet Benchmark.dll --repo DIR --image DIR --fd DIR [--native DIR] --json FILE [--samples N] [--rounds N] [--starts N]
+// bench.sh runs this: dotnet Benchmark.dll --repo DIR --fd DIR [--image DIR] --json FILE [--samples N] [--rounds N] [--starts N]
 var options = Options.Parse(args);
 var work = Directory.CreateTempSubdirectory("pdns-webhook-bench-").FullName;
 try
@@ -14,20 +14,18 @@ try
     Console.Error.WriteLine("bench: starting PowerDNS 4.7.3 (host) and 4.9.18 (trixie root file system)");
     using var pdns47 = await PowerDns.StartAsync(options.Repo, trixie: false, apiKey);
     using var pdns49 = await PowerDns.StartAsync(options.Repo, trixie: true, apiKey);
-    var image = new Build("image (trimmed, self-contained, ReadyToRun)", options.Image, Path.Combine(options.Image, "pdns-webhook"), [], "the Dockerfile's publish");
     var builds = new List<Build>
     {
         new("framework-dependent", options.Fd, "dotnet", [Path.Combine(options.Fd, "pdns-webhook.dll")], "dotnet publish -c Release; runs on an installed ASP.NET Core runtime"),
-        image,
     };
-    if (options.Native is { } native)
+    if (options.Image is { } image)
     {
-        builds.Add(new("native AOT (not shipped)", native, Path.Combine(native, "pdns-webhook"), [], "PublishAot; KubernetesClient fails at run time, so only --secrets-dir runs work"));
+        builds.Add(new("image (NativeAOT)", image, Path.Combine(image, "pdns-webhook"), [], "the Dockerfile's publish (publish-check.sh)"));
     }
 
     List<OverheadResult> overhead = [];
     List<BurstResult> bursts = [];
-    using (var webhook = await Webhook.StartAsync(image, pki, secretsDir))
+    using (var webhook = await Webhook.StartAsync(builds[^1], pki, secretsDir))
     {
         foreach (var (pdns, atomic) in new[] { (pdns49, true), (pdns47, false) })
         {
@@ -73,14 +71,14 @@ finally
     Directory.Delete(work, recursive: true);
 }
 
-internal sealed record Options(string Repo, string Image, string Fd, string? Native, string Json, int Samples, int Rounds, int Starts)
+internal sealed record Options(string Repo, string Fd, string? Image, string Json, int Samples, int Rounds, int Starts)
 {
     public static Options Parse(string[] args)
     {
         var values = args.Chunk(2).Where(p => p.Length == 2 && p[0].StartsWith("--", StringComparison.Ordinal)).ToDictionary(p => p[0][2..], p => p[1]);
         string Required(string name) => values.TryGetValue(name, out var v) ? Path.GetFullPath(v) : throw new ArgumentException($"--{name} is required");
         int Count(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;
-        return new Options(Required("repo"), Required("image"), Required("fd"), values.TryGetValue("native", out var n) ? Path.GetFullPath(n) : null,
+        return new Options(Required("repo"), Required("fd"), values.TryGetValue("image", out var n) ? Path.GetFullPath(n) : null,
             Required("json"), Count("samples", 200), Count("rounds", 5), Count("starts", 5));
     }
 }

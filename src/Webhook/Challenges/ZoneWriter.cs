@@ -28,7 +28,8 @@ internal sealed class ZoneWriter(IPowerDnsApi api, string serverId, Zone zone, E
 
         if (start)
         {
-            _ = Task.Run(FlushAsync, CancellationToken.None);
+            // On this thread until the first write is on the wire (no thread-pool hop); edits arriving meanwhile queue.
+            _ = FlushAsync();
         }
 
         // A caller that gives up leaves its edit queued: it is idempotent, and cert-manager will call again anyway.

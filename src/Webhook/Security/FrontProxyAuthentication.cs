@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Options;
 
 namespace Webhook.Security;
@@ -78,7 +79,10 @@ internal sealed class FrontProxyAuthentication(
             : (null, $"client certificate \"{commonName}\": {proxy ?? "no user in the request headers"}; {client}");
     }
 
-    // Null when the certificate chains to one of the CAs and may be used for client authentication.
+    // Null when the certificate chains to one of the CAs and may be used for client authentication. A success is kept
+    // with the TLS connection (whose client certificate cannot change) for these CAs until the first certificate of the
+    // chain expires: the aggregator sends every request over a few long-lived connections, and a chain build costs more
+    // than the rest of the request. A re-read CA bundle is a new collection, so it is checked afresh.
     private string? Verify(X509Certificate2 certificate, X509Certificate2Collection authorities)
     {
         if (authorities.Count == 0)
@@ -86,13 +90,35 @@ internal sealed class FrontProxyAuthentication(
             return "no CA configured";
         }
 
+        var now = time.GetUtcNow();
+        var connection = Context.Features.Get<IConnectionItemsFeature>()?.Items ?? new Dictionary<object, object?>();
+        lock (connection)   // the HTTP/2 streams of a connection are authenticated concurrently
+        {
+            if (connection.TryGetValue(typeof(Verified), out var kept) && kept is Verified verified
+                && verified.Authorities == authorities && verified.Certificate == certificate && now < verified.Until)
+            {
+                return null;
+            }
+        }
+
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.ApplicationPolicy.Add(ClientAuth);
-        chain.ChainPolicy.VerificationTime = time.GetUtcNow().UtcDateTime;
-        return chain.Build(certificate) ? null : string.Join(", ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Distinct());
+        chain.ChainPolicy.VerificationTime = now.UtcDateTime;
+        if (!chain.Build(certificate))
+        {
+            return string.Join(", ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Distinct());
+        }
+
+        lock (connection)
+        {
+            connection[typeof(Verified)] = new Verified(authorities, certificate,
+                chain.ChainElements.Min(e => new DateTimeOffset(e.Certificate.NotAfter.ToUniversalTime())));
+        }
+
+        return null;
     }
 
     private KubernetesUser? FromHeaders(AuthenticationConfig current)
@@ -115,4 +141,6 @@ internal sealed class FrontProxyAuthentication(
     }
 
     private AuthenticateResult Success(KubernetesUser user) => AuthenticateResult.Success(new AuthenticationTicket(user.ToPrincipal(), Scheme.Name));
+
+    private sealed record Verified(X509Certificate2Collection Authorities, X509Certificate2 Certificate, DateTimeOffset Until);
 }

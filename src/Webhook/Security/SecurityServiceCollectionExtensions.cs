@@ -47,7 +47,10 @@ internal static class SecurityServiceCollectionExtensions
     public static IServiceCollection AddAggregatedApiSecurity(this IServiceCollection services)
     {
         services.AddSingleton<AuthenticationConfigSource>().AddHostedService(sp => sp.GetRequiredService<AuthenticationConfigSource>());
-        services.AddAuthentication(KubernetesUser.Scheme).AddScheme<AuthenticationSchemeOptions, FrontProxyAuthentication>(KubernetesUser.Scheme, null);
+        // AddAuthenticationCore, not AddAuthentication: that one also registers DataProtection, whose key ring is loaded
+        // (or created and written under $HOME) at start, for cookies this server never issues.
+        services.AddAuthenticationCore(o => o.DefaultScheme = KubernetesUser.Scheme).AddWebEncoders();
+        new AuthenticationBuilder(services).AddScheme<AuthenticationSchemeOptions, FrontProxyAuthentication>(KubernetesUser.Scheme, null);
         services.AddSingleton<TokenReviews>();
         services.AddSingleton<IAuthorizationHandler, AccessReviewHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, StatusAuthorizationResults>();
