@@ -6,9 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # PowerDNS and the trixie root file system; Pebble and the ACME clients for real certificates (dig watches DNS in
-# their hook); Go and sprig (with helm's YAML and schema libraries) render the chart.
+# their hook); clang, lld and zlib for the image's NativeAOT publish; Go and sprig (with helm's YAML and schema
+# libraries) render the chart.
 packages=(pdns-server pdns-backend-sqlite3 sqlite3 debootstrap openssl
-  pebble lego dehydrated certbot bind9-dnsutils curl
+  pebble lego dehydrated certbot bind9-dnsutils curl clang lld zlib1g-dev
   golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev golang-github-xeipuuv-gojsonschema-dev)
 missing=()
 for package in "${packages[@]}"; do
