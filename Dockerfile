@@ -3,7 +3,8 @@
 # HTTPS on 8443.
 # Multi-arch: the SDK stage runs on the build machine and compiles for the target architecture, with a cross linker
 # when the two differ.
-#   docker buildx build --platform linux/amd64,linux/arm64 --build-arg VERSION=1.2.3 -t pdns-webhook:1.2.3 .
+#   docker buildx build --platform linux/amd64 --build-arg VERSION=1.2.3 -t pdns-webhook:1.2.3 .
+#   docker buildx build --platform linux/amd64,linux/arm64 --build-arg TARGET_APT_MIRROR=<Ubuntu ports mirror URL> ...
 # publish-check.sh replays the build stage without Docker; CI runs it (tests/Publish.Tests) and starts the result in a
 # Debian root file system without .NET. Keep COPY to the same paths; a RUN may continue over lines ending in \.
 ARG DOTNET_VERSION=10.0
@@ -13,13 +14,15 @@ FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:${DOTNET_VERSION}-no
 ARG TARGETARCH
 ARG BUILDARCH
 WORKDIR /src
-# Cross-compiling (arm64 on an amd64 builder, or the reverse) links against the target's C library and zlib.
+# Cross-compiling (arm64 on an amd64 builder, or the reverse) links against the target's C library and zlib, from an
+# Ubuntu mirror that serves the target architecture: given as TARGET_APT_MIRROR (no mirror is named in this project).
+ARG TARGET_APT_MIRROR=
 RUN if [ "$TARGETARCH" != "$BUILDARCH" ]; then \
-      case $TARGETARCH in arm64) gnu=aarch64-linux-gnu; mirror=http://ports.ubuntu.com/ubuntu-ports/ ;; \
-                          amd64) gnu=x86-64-linux-gnu; mirror=http://archive.ubuntu.com/ubuntu/ ;; esac; \
+      [ -n "$TARGET_APT_MIRROR" ] || { echo "cross-compiling to $TARGETARCH: pass --build-arg TARGET_APT_MIRROR=<an Ubuntu mirror URL serving $TARGETARCH packages>" >&2; exit 1; }; \
+      case $TARGETARCH in arm64) gnu=aarch64-linux-gnu ;; amd64) gnu=x86-64-linux-gnu ;; *) echo "unsupported TARGETARCH $TARGETARCH" >&2; exit 1 ;; esac; \
       sed -i "/^Signed-By/a Architectures: $BUILDARCH" /etc/apt/sources.list.d/ubuntu.sources; \
       printf 'Types: deb\nURIs: %s\nSuites: noble noble-updates\nComponents: main\nSigned-By: /usr/share/keyrings/ubuntu-archive-keyring.gpg\nArchitectures: %s\n' \
-        "$mirror" "$TARGETARCH" >/etc/apt/sources.list.d/target.sources; \
+        "$TARGET_APT_MIRROR" "$TARGETARCH" >/etc/apt/sources.list.d/target.sources; \
       dpkg --add-architecture "$TARGETARCH" && apt-get update && \
       apt-get install -y --no-install-recommends "gcc-$gnu" "zlib1g-dev:$TARGETARCH" && rm -rf /var/lib/apt/lists/*; \
     fi

@@ -29,7 +29,7 @@ published=false
 for line in "${stage[@]}"; do
   read -r instruction rest <<<"$line"
   case $instruction in
-    ARG) ;;   # TARGETARCH and BUILDARCH are the only ones the stage uses; they are exported above
+    ARG) ;;   # TARGETARCH and BUILDARCH are exported above; TARGET_APT_MIRROR matters only to a cross build, not replayed
     WORKDIR) workdir=$work/root$rest; mkdir -p "$workdir" ;;
     COPY)
       read -ra words <<<"$rest"
