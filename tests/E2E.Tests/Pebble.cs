@@ -12,10 +12,11 @@ public sealed class Pebble : IAsyncDisposable
 {
     private readonly ChildProcess _process;
     private readonly TestCertificates _tlsCa;
+    private readonly string _directory;
 
     private Pebble(ChildProcess process, TestCertificates tlsCa, string directory, int port)
     {
-        (_process, _tlsCa) = (process, tlsCa);
+        (_process, _tlsCa, _directory) = (process, tlsCa, directory);
         TlsCaFile = Path.Combine(directory, "pebble-tls-ca.pem");
         DirectoryUrl = new Uri($"https://127.0.0.1:{port}/dir");
     }
@@ -80,5 +81,6 @@ public sealed class Pebble : IAsyncDisposable
         await _process.DisposeAsync();
         Root?.Dispose();
         _tlsCa.Dispose();
+        Directory.Delete(_directory, recursive: true);
     }
 }
