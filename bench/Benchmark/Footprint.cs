@@ -16,10 +16,10 @@ internal static class Footprint
         var burstErrors = 0;
         for (var i = 0; i < starts; i++)
         {
-            using var webhook = await Webhook.StartAsync(build, pki, secretsDir);
+            await using var webhook = await Webhook.StartAsync(build, pki, secretsDir);
             ready.Add(webhook.ReadyMs);
             await Task.Delay(TimeSpan.FromSeconds(3));   // idle: let start-up work and tiered compilation settle before reading memory
-            var idle = webhook.Process.Memory();
+            var idle = Memory(webhook.Process.Id);
             rss.Add(idle.RssMb);
             privateMb.Add(idle.PrivateMb);
             if (i == starts - 1)
@@ -27,11 +27,20 @@ internal static class Footprint
                 var burst = await Workloads.BurstAsync(Workloads.Webhook, webhook, pdns, $"fp{Guid.NewGuid():N}"[..12]);
                 burstErrors = burst.Errors + burst.Lost + burst.Leftover;
                 await Task.Delay(TimeSpan.FromSeconds(1));
-                afterBurst = webhook.Process.Memory();
+                afterBurst = Memory(webhook.Process.Id);
             }
         }
 
         var bytes = new DirectoryInfo(build.Directory).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
         return new FootprintResult(build, bytes, ready, rss, privateMb, afterBurst.Rss, afterBurst.Private, burstErrors);
+    }
+
+    /// <summary>Resident memory from /proc: VmRSS, and the private part (anonymous + shared-memory pages, not file-backed code).</summary>
+    private static (double RssMb, double PrivateMb) Memory(int pid)
+    {
+        string[] wanted = ["VmRSS", "RssAnon", "RssShmem"];
+        var fields = File.ReadLines($"/proc/{pid}/status").Select(l => l.Split(':', 2)).Where(f => f.Length == 2 && wanted.Contains(f[0]))
+            .ToDictionary(f => f[0], f => double.Parse(f[1].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) / 1024);
+        return (fields["VmRSS"], fields["RssAnon"] + fields["RssShmem"]);
     }
 }

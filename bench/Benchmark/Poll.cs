@@ -24,10 +24,12 @@ internal static class Poll
 
             if (process.HasExited || Stopwatch.GetTimestamp() > deadline)
             {
-                throw new InvalidOperationException($"{what}: not ready within {within.TotalSeconds} s (exited: {process.HasExited})\n{process.Tail}");
+                throw new InvalidOperationException($"{what}: not ready within {within.TotalSeconds} s (exited: {process.HasExited})\n{Tail(process.Output)}");
             }
 
             await Task.Delay(interval);
         }
     }
+
+    private static string Tail(string output) => output.Length > 3000 ? output[^3000..] : output;
 }

@@ -8,7 +8,7 @@ namespace Benchmark;
 /// A real pdns_server on 127.0.0.1 started by the bundled image's entrypoint (pdns-image/entrypoint.sh) with one zone,
 /// bench.test.: 4.7.3 from the host's Debian packages, or 4.9.18 inside the image's trixie root file system as user pdns.
 /// </summary>
-internal sealed class PowerDns : IDisposable
+internal sealed class PowerDns : IAsyncDisposable
 {
     public const string Zone = "bench.test.";
     public const string RootFs = "/var/cache/pdns-webhook/trixie-rootfs";
@@ -54,7 +54,7 @@ internal sealed class PowerDns : IDisposable
             ns1 IN A 127.0.0.1
 
             """);
-        var (dnsPort, apiPort) = (Ports.Free(), Ports.Free());
+        var (dnsPort, apiPort) = (Ports.GetFree(), Ports.GetFree());
         var environment = new Dictionary<string, string>
         {
             ["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin",
@@ -75,7 +75,7 @@ internal sealed class PowerDns : IDisposable
         {
             // The image runs PowerDNS as user pdns (install.sh's fixed id).
             var pdns = File.ReadLines(Path.Combine(RootFs, "etc/passwd")).Select(l => l.Split(':')).Single(f => f[0] == "pdns");
-            using (var chown = new ChildProcess("chown", ["-R", $"{pdns[2]}:{pdns[3]}", hostDirectory]))
+            await using (var chown = new ChildProcess("chown", ["-R", $"{pdns[2]}:{pdns[3]}", hostDirectory]))
             {
                 await chown.WaitForExitAsync(TimeSpan.FromSeconds(30));
             }
@@ -106,11 +106,11 @@ internal sealed class PowerDns : IDisposable
                 r => (r["records"]?.AsArray() ?? []).Select(x => (x?["content"]?.GetValue<string>() ?? "").Trim('"')).ToHashSet(), StringComparer.OrdinalIgnoreCase);
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
         Api.Dispose();
-        _process.Dispose();
-        using var remove = new ChildProcess("rm", ["-rf", "--one-file-system", _hostDirectory]);
-        remove.WaitForExitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+        await _process.DisposeAsync();
+        await using var remove = new ChildProcess("rm", ["-rf", "--one-file-system", _hostDirectory]);
+        await remove.WaitForExitAsync(TimeSpan.FromSeconds(30));
     }
 }

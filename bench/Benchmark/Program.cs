@@ -12,8 +12,8 @@ try
     Webhook.WriteSecret(secretsDir, apiKey);
 
     Console.Error.WriteLine("bench: starting PowerDNS 4.7.3 (host) and 4.9.18 (trixie root file system)");
-    using var pdns47 = await PowerDns.StartAsync(options.Repo, trixie: false, apiKey);
-    using var pdns49 = await PowerDns.StartAsync(options.Repo, trixie: true, apiKey);
+    await using var pdns47 = await PowerDns.StartAsync(options.Repo, trixie: false, apiKey);
+    await using var pdns49 = await PowerDns.StartAsync(options.Repo, trixie: true, apiKey);
     var builds = new List<Build>
     {
         new("framework-dependent", options.Fd, "dotnet", [Path.Combine(options.Fd, "pdns-webhook.dll")], "dotnet publish -c Release; runs on an installed ASP.NET Core runtime"),
@@ -25,7 +25,7 @@ try
 
     List<OverheadResult> overhead = [];
     List<BurstResult> bursts = [];
-    using (var webhook = await Webhook.StartAsync(builds[^1], pki, secretsDir))
+    await using (var webhook = await Webhook.StartAsync(builds[^1], pki, secretsDir))
     {
         foreach (var (pdns, atomic) in new[] { (pdns49, true), (pdns47, false) })
         {

@@ -17,7 +17,7 @@ internal sealed record Build(string Name, string Directory, string FileName, IRe
 /// aggregator reaches it: HTTPS with HTTP/2 on one connection, verifying the serving certificate, presenting the
 /// front-proxy client certificate and X-Remote-User.
 /// </summary>
-internal sealed class Webhook : IDisposable
+internal sealed class Webhook : IAsyncDisposable
 {
     public const string Group = "acme.bench.test";
     public const string SecretNamespace = "cert-manager";
@@ -35,7 +35,8 @@ internal sealed class Webhook : IDisposable
 
     public static async Task<Webhook> StartAsync(Build build, Pki pki, string secretsDir)
     {
-        var port = Ports.Free();
+        var port = Ports.GetFree();
+        var started = Stopwatch.GetTimestamp();
         var process = new ChildProcess(build.FileName, [.. build.Prefix,
             "--group-name", Group, "--secure-port", port.ToString(CultureInfo.InvariantCulture), "--bind-address", "127.0.0.1",
             "--tls-cert-file", pki.ServingCertificateFile, "--tls-private-key-file", pki.ServingKeyFile,
@@ -49,7 +50,7 @@ internal sealed class Webhook : IDisposable
             ready = Stopwatch.GetTimestamp();
             return response.IsSuccessStatusCode;
         });
-        webhook.ReadyMs = (ready - process.Started) * 1000.0 / Stopwatch.Frequency;
+        webhook.ReadyMs = (ready - started) * 1000.0 / Stopwatch.Frequency;
         return webhook;
     }
 
@@ -94,10 +95,10 @@ internal sealed class Webhook : IDisposable
         File.WriteAllText(Path.Combine(directory.FullName, "api-key"), apiKey);
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        _process.Dispose();
+        await _process.DisposeAsync();
     }
 
     private static HttpClient AggregatorClient(int port, Pki pki)
