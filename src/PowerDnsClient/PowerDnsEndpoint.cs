@@ -1,6 +1,9 @@
 namespace PowerDnsClient;
 
-/// <summary>Where and how to reach one PowerDNS API. <see cref="ToString"/> never shows the key.</summary>
+/// <summary>
+/// Where and how to reach one PowerDNS API. Two endpoints are equal when every setting is (headers by content), so a
+/// setting added here takes part in equality by itself. <see cref="ToString"/> never shows the key.
+/// </summary>
 /// <param name="BaseAddress">API base URL, <c>http</c> or <c>https</c>, possibly with a path prefix (<c>https://x/pdns</c>).</param>
 /// <param name="ServerId">The PowerDNS server id, usually <c>localhost</c>.</param>
 /// <param name="ApiKey">The API key, sent in <see cref="ApiKeyHeaderName"/>.</param>
@@ -12,8 +15,8 @@ public sealed record PowerDnsEndpoint(Uri BaseAddress, string ServerId, string A
     /// <summary>A scheme written before the key, such as <c>Bearer</c>; none by default.</summary>
     public string? ApiKeyScheme { get; init; }
 
-    /// <summary>Extra headers sent with every call.</summary>
-    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+    /// <summary>Extra headers sent with every call; names compare case-insensitively, as HTTP's do.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init => field = new HeaderMap(value); } = HeaderMap.None;
 
     /// <summary>PEM certificates trusted <em>in addition to</em> the system store.</summary>
     public string? CaBundle { get; init; }

@@ -1,4 +1,5 @@
-using Webhook.Challenges;
+using Webhook.CertManager;
+using Webhook.Editing;
 
 namespace Webhook;
 

@@ -1,4 +1,3 @@
-using PowerDnsClient;
 using Webhook;
 using Webhook.Api;
 using Webhook.Challenges;
@@ -26,17 +25,14 @@ builder.Services.AddOptionsWithValidateOnStart<WebhookOptions, WebhookOptionsVal
 builder.Services.ConfigureHttpJsonOptions(WebhookJsonContext.Configure);
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);   // so ErrorStatus can answer a Status
 builder.Services.AddExceptionHandler<ErrorStatus>().AddProblemDetails();
-builder.Services.AddSingleton(TimeProvider.System);
 builder.AddObservability();                         // JSON logs in containers, OpenTelemetry metrics
 // Let solves in flight finish on SIGTERM: each is bounded by its deadline.
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ChallengeSolver.Deadline + TimeSpan.FromSeconds(5));
 builder.AddServing();                               // HTTPS on --secure-port, certificate reloaded when its files change
 builder.Services.AddAggregatedApiSecurity();        // front-proxy certificate + X-Remote-*, then SubjectAccessReview
 
-builder.Services.AddSecretSource();
-builder.Services.AddPowerDnsClient();
-builder.Services.AddSingleton<PowerDnsServers>();
-builder.Services.AddSingleton<ChallengeSolver>();
+builder.Services.AddSecretSource();                 // Kubernetes Secrets, or files under --secrets-dir
+builder.Services.AddChallengeSolver();              // the same solver core as hook mode
 builder.Services.AddHealthChecks().AddCheck<AuthenticationConfigSource>("authentication-config", tags: ["ready"]);
 
 var app = builder.Build();

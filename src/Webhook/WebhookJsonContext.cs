@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
 using Webhook.Api;
-using Webhook.Challenges;
+using Webhook.CertManager;
 
 namespace Webhook;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace Webhook;
 
-/// <summary>Process settings: section <c>Webhook</c>, flags <c>--group-name</c>, <c>--solver-name</c>, ... (see Program.cs).</summary>
+/// <summary>Process settings: section <c>Webhook</c>, flags <c>--group-name</c>, <c>--solver-name</c>, ... (the flag table is in Flags.cs).</summary>
 internal sealed class WebhookOptions
 {
     public const string Section = "Webhook";

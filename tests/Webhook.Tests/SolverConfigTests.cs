@@ -3,6 +3,8 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Webhook.Challenges;
+using Webhook.Editing;
+using Webhook.Issuers;
 
 namespace Webhook.Tests;
 

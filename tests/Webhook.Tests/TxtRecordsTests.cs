@@ -1,5 +1,5 @@
 using PowerDnsClient;
-using Webhook.Challenges;
+using Webhook.Editing;
 using Record = PowerDnsClient.Record;
 
 namespace Webhook.Tests;

@@ -1,14 +1,15 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Webhook.CertManager;
 using Webhook.Challenges;
 
 namespace Webhook.Api;
 
-/// <summary>The aggregated API: discovery and the solver resource, exactly as cert-manager and kube-aggregator use them (CONTRACT.md 1, 2).</summary>
+/// <summary>The aggregated API: discovery and the solver resource, exactly as cert-manager and kube-aggregator use them (docs/contract.md 1, 2).</summary>
 internal static class SolverApi
 {
-    /// <summary>Maps the API and answers the route group, where authentication and authorization plug in.</summary>
-    public static RouteGroupBuilder MapSolverApi(this IEndpointRouteBuilder endpoints)
+    /// <summary>Maps discovery and the solver resource; the fallback authorization policy guards them (Security/).</summary>
+    public static IEndpointRouteBuilder MapSolverApi(this IEndpointRouteBuilder endpoints)
     {
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<WebhookOptions>>().Value;
         var apis = endpoints.MapGroup("/apis");
@@ -17,7 +18,7 @@ internal static class SolverApi
         apis.MapGet($"/{options.GroupName}/{Discovery.Version}", () => TypedResults.Ok(Discovery.Resources(options)));
         apis.MapPost($"/{options.GroupName}/{Discovery.Version}/{options.SolverName}", SolveAsync);
         apis.MapPost($"/{options.GroupName}/{Discovery.Version}/{{resource}}", (string resource) => Unmatched(resource, options));
-        return apis;
+        return endpoints;
     }
 
     // Our own solver lands here only when its JSON-only endpoint refused the content type.
@@ -25,7 +26,7 @@ internal static class SolverApi
         ? TypedResults.Json(Status.Failure(415, "UnsupportedMediaType", "the body must be application/json"), WebhookJsonContext.Default.Status, statusCode: 415)
         : TypedResults.NotFound(Status.Failure(404, "NotFound", $"the server could not find the requested resource '{resource}'; this webhook serves '{options.SolverName}'"));
 
-    // A solver failure travels inside a 201 ChallengePayload (CONTRACT.md 1.4); only a malformed payload is an HTTP
+    // A solver failure travels inside a 201 ChallengePayload (docs/contract.md 1.4); only a malformed payload is an HTTP
     // error (bad JSON and unknown actions already fail binding: ErrorStatus.cs).
     // The correlation id is the aggregator's Audit-Id, so a solve can be found in kube-apiserver's audit log too.
     private static async Task<Results<Created<ChallengePayload>, BadRequest<Status>>> SolveAsync(

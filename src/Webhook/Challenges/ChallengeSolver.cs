@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using PowerDnsClient;
+using Webhook.CertManager;
+using Webhook.Editing;
+using Webhook.Issuers;
 using Webhook.Observability;
 using Webhook.Secrets;
 
@@ -24,6 +27,7 @@ internal sealed partial class ChallengeSolver(ISecretSource secrets, PowerDnsSer
         {
             var config = SolverConfig.Parse(request.Config);
             var edit = Edit(request, config.Ttl);
+            config.EnsureAllows(edit.Name);   // before the Secret is read or PowerDNS is called
             var apiKey = await secrets.GetAsync(request.ResourceNamespace, config.ApiKeySecretRef, both.Token);
             var (zone, strategy) = await servers.EditAsync(config, apiKey, edit, both.Token);
             var elapsed = time.GetElapsedTime(started);

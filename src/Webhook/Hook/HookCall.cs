@@ -1,4 +1,4 @@
-using Webhook.Challenges;
+using Webhook.CertManager;
 
 namespace Webhook.Hook;
 

@@ -1,9 +1,8 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using PowerDnsClient;
+using Webhook.CertManager;
 using Webhook.Challenges;
-using Webhook.Observability;
 using Webhook.Secrets;
 
 namespace Webhook.Hook;
@@ -68,12 +67,7 @@ internal static class HookMode
         await using var services = new ServiceCollection()
             .AddLogging(logging => logging.SetMinimumLevel(logLevel)
                 .AddSimpleConsole(o => o.SingleLine = true).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace))
-            .AddMetrics()
-            .AddSingleton(TimeProvider.System)
-            .AddSingleton<WebhookMetrics>()
-            .AddPowerDnsClient()
-            .AddSingleton<PowerDnsServers>()
-            .AddSingleton<ChallengeSolver>()
+            .AddChallengeSolver()
             .AddSingleton<ISecretSource>(new FileSecretSource(secretsDir))
             .BuildServiceProvider();
         var solver = services.GetRequiredService<ChallengeSolver>();

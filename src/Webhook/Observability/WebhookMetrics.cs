@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Webhook.Challenges;
+using Webhook.CertManager;
+using Webhook.Editing;
 
 namespace Webhook.Observability;
 

@@ -1,4 +1,5 @@
 using Webhook.Challenges;
+using Webhook.Issuers;
 
 namespace Webhook.Secrets;
 

@@ -3,6 +3,7 @@ using System.Text;
 using k8s;
 using k8s.Autorest;
 using Webhook.Challenges;
+using Webhook.Issuers;
 
 namespace Webhook.Secrets;
 

@@ -54,8 +54,8 @@ internal static class SecurityServiceCollectionExtensions
         services.AddSingleton<TokenReviews>();
         services.AddSingleton<IAuthorizationHandler, AccessReviewHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, StatusAuthorizationResults>();
+        // Every endpoint falls back to the one requirement; health checks opt out with AllowAnonymous.
         services.AddAuthorizationBuilder()
-            .AddPolicy(KubernetesAccess.Policy, policy => policy.AddRequirements(new KubernetesAccess()))
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().AddRequirements(new KubernetesAccess()).Build());
         return services;
     }

@@ -1,4 +1,4 @@
-namespace Webhook.Challenges;
+namespace Webhook.CertManager;
 
 /// <summary>
 /// What cert-manager POSTs (only <see cref="Request"/>: no apiVersion or kind) and what we answer

@@ -1,6 +1,6 @@
 using PowerDnsClient;
 
-namespace Webhook.Challenges;
+namespace Webhook.Editing;
 
 /// <summary>
 /// TXT RRSet edits with set semantics: adding a present value and removing an absent one change nothing, and other

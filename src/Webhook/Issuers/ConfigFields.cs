@@ -1,8 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Webhook.Challenges;
 
-namespace Webhook.Challenges;
+namespace Webhook.Issuers;
 
 /// <summary>Reads the fields of an Issuer config, collecting one message per bad, conflicting or unknown field.</summary>
 internal sealed partial class ConfigFields(JsonElement json)

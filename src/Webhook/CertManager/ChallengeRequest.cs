@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Webhook.Challenges;
+namespace Webhook.CertManager;
 
 /// <summary>cert-manager's ChallengeRequest (CONTRACT.md 1.3). <see cref="Uid"/> is always "" from cert-manager.</summary>
 internal sealed record ChallengeRequest

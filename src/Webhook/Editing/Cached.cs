@@ -1,4 +1,4 @@
-namespace Webhook.Challenges;
+namespace Webhook.Editing;
 
 /// <summary>
 /// A value loaded once and shared for <paramref name="lifetime"/>; concurrent callers share one load, and a failed

@@ -1,19 +1,20 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
 using PowerDnsClient;
+using Webhook.Challenges;
+using Webhook.Issuers;
 using Webhook.Observability;
 
-namespace Webhook.Challenges;
+namespace Webhook.Editing;
 
 /// <summary>
-/// What all Issuers using one PowerDNS server share: its edit strategy (from its version), its zone list, the write
-/// lock SQLite needs, and one coalescing <see cref="ZoneWriter"/> per zone and credentials.
+/// What all Issuers using one PowerDNS server share: its edit strategy (from its version), its zone list, and one
+/// <see cref="BatchingWriter"/> per zone, endpoint and strategy. Edits batch together only when they would be sent to
+/// the same endpoint with the same credentials and settings (the endpoint's own equality).
 /// </summary>
-internal sealed class PowerDnsServers(PowerDnsClientFactory clients, WebhookMetrics metrics, TimeProvider time)
+internal sealed class PowerDnsServers(PowerDnsClientFactory clients, IWriteLock writeLock, WebhookMetrics metrics, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, Server> _servers = new();
-    private readonly ConcurrentDictionary<(string Server, string Zone, string Credentials, EditStrategy), ZoneWriter> _writers = new();
+    private readonly ConcurrentDictionary<(PowerDnsEndpoint Endpoint, string Zone, EditStrategy Strategy), BatchingWriter> _writers = new();
 
     /// <summary>Applies <paramref name="edit"/> and answers the zone and strategy used.</summary>
     public async Task<(string Zone, EditStrategy Strategy)> EditAsync(SolverConfig config, string apiKey, TxtEdit edit, CancellationToken cancellationToken)
@@ -28,8 +29,8 @@ internal sealed class PowerDnsServers(PowerDnsClientFactory clients, WebhookMetr
             : config.EditStrategy;
         metrics.Strategy(serverKey, strategy);
         var writer = _writers.GetOrAdd(
-            (serverKey, zone.Id, Fingerprint(endpoint), strategy),
-            _ => new ZoneWriter(api, config.ServerId, zone, strategy, server.WriteLock, metrics, time));
+            (endpoint, zone.Id, strategy),
+            _ => new BatchingWriter(EditStrategies.Editor(strategy, api, serverKey, config.ServerId, zone), writeLock, metrics, time));
         await writer.ApplyAsync(edit, cancellationToken);
         return (zone.Name, strategy);
     }
@@ -38,21 +39,11 @@ internal sealed class PowerDnsServers(PowerDnsClientFactory clients, WebhookMetr
     // split-horizon resolvedZone cannot pick the wrong zone.
     private static async Task<Zone> ZoneOfAsync(Server server, IPowerDnsApi api, SolverConfig config, string name, CancellationToken cancellationToken)
     {
-        if (config.Zone is { } configured && !DnsName.IsWithin(name, configured))
-        {
-            throw new SolverException($"'{name}' is not inside the configured zone '{configured}' (field 'zone')");
-        }
-
         var zone = Pick(await server.Zones.GetAsync(() => api.ListZonesAsync(config.ServerId)).WaitAsync(cancellationToken), config, name)
             ?? Pick(await server.Zones.GetAsync(() => api.ListZonesAsync(config.ServerId), refresh: true).WaitAsync(cancellationToken), config, name);
-        if (zone is null)
-        {
-            var wanted = config.Zone is { } z ? $"zone '{z}' (field 'zone')" : $"zone holding '{name}'";
-            throw new SolverException($"PowerDNS server '{config.ServerId}' at {config.Host} has no {wanted}: create the zone there, or point 'host' at the server that has it");
-        }
-
-        return config.Allows(name) ? zone
-            : throw new SolverException($"'{name}' is outside the issuer's allowedZones ({string.Join(", ", config.AllowedZones)}): add its zone there, or solve it with an issuer that allows it");
+        var wanted = config.Zone is { } z ? $"zone '{z}' (field 'zone')" : $"zone holding '{name}'";
+        return zone ?? throw new SolverException(
+            $"PowerDNS server '{config.ServerId}' at {config.Host} has no {wanted}: create the zone there, or point 'host' at the server that has it");
     }
 
     private static Zone? Pick(IReadOnlyList<Zone> zones, SolverConfig config, string name) => zones
@@ -65,17 +56,10 @@ internal sealed class PowerDnsServers(PowerDnsClientFactory clients, WebhookMetr
     private static async Task<EditStrategy> VersionStrategyAsync(IPowerDnsApi api, string serverId) =>
         EditStrategies.ForVersion((await api.GetServerAsync(serverId)).Version);
 
-    // Edits batch together only when they would be sent with the same credentials and settings.
-    private static string Fingerprint(PowerDnsEndpoint endpoint) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join(
-        '\n', endpoint.ApiKey, endpoint.ApiKeyHeaderName, endpoint.ApiKeyScheme, endpoint.CaBundle, endpoint.Timeout,
-        string.Join('\n', endpoint.Headers.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => $"{h.Key}:{h.Value}"))))));
-
     private sealed class Server(TimeProvider time)
     {
         public Cached<IReadOnlyList<Zone>> Zones { get; } = new(TimeSpan.FromSeconds(30), time);
 
         public Cached<EditStrategy> Strategy { get; } = new(TimeSpan.FromMinutes(10), time);
-
-        public SemaphoreSlim WriteLock { get; } = new(1, 1);
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Webhook.Challenges;
+namespace Webhook.CertManager;
 
 [JsonConverter(typeof(ChallengeActionConverter))]
 internal enum ChallengeAction

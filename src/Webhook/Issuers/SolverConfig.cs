@@ -1,9 +1,11 @@
 using System.Text.Json;
 using PowerDnsClient;
+using Webhook.Challenges;
+using Webhook.Editing;
 
-namespace Webhook.Challenges;
+namespace Webhook.Issuers;
 
-/// <summary>The Issuer's <c>dns01.webhook.config</c>, validated (README, "Issuer config"). Every message names the field.</summary>
+/// <summary>The Issuer's <c>dns01.webhook.config</c>, validated (README, "Issuer config"; docs/architecture.md). Every message names the field.</summary>
 internal sealed record SolverConfig(
     Uri Host,
     SecretKeySelector ApiKeySecretRef,
@@ -27,8 +29,22 @@ internal sealed record SolverConfig(
         Timeout = Timeout,
     };
 
-    /// <summary>True when <paramref name="name"/> (normalised) may be edited through this Issuer.</summary>
-    public bool Allows(string name) => AllowedZones.Count == 0 || AllowedZones.Any(zone => DnsName.IsWithin(name, zone));
+    /// <summary>
+    /// The checks that need only this config and the name (normalised): they run before any Secret is read or PowerDNS
+    /// is called, so a name the Issuer may not touch never costs a key lookup.
+    /// </summary>
+    public void EnsureAllows(string name)
+    {
+        if (Zone is { } configured && !DnsName.IsWithin(name, configured))
+        {
+            throw new SolverException($"'{name}' is not inside the configured zone '{configured}' (field 'zone')");
+        }
+
+        if (AllowedZones.Count > 0 && !AllowedZones.Any(zone => DnsName.IsWithin(name, zone)))
+        {
+            throw new SolverException($"'{name}' is outside the issuer's allowedZones ({string.Join(", ", AllowedZones)}): add its zone there, or solve it with an issuer that allows it");
+        }
+    }
 
     /// <summary>Parses and checks the config; all problems are reported at once in one <see cref="SolverException"/>.</summary>
     public static SolverConfig Parse(JsonElement? config)

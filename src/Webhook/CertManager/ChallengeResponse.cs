@@ -1,6 +1,6 @@
 using Webhook.Api;
 
-namespace Webhook.Challenges;
+namespace Webhook.CertManager;
 
 /// <summary>The result cert-manager reads. A failure always carries a non-empty message: with an empty one cert-manager would count it as success.</summary>
 internal sealed record ChallengeResponse(string Uid, bool Success, Status? Status = null)

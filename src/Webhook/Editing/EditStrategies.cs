@@ -1,4 +1,6 @@
-namespace Webhook.Challenges;
+using PowerDnsClient;
+
+namespace Webhook.Editing;
 
 internal static class EditStrategies
 {
@@ -20,4 +22,12 @@ internal static class EditStrategies
         };
         return atomic ? EditStrategy.Atomic : EditStrategy.Replace;
     }
+
+    /// <summary>The editor of <paramref name="strategy"/> (never <see cref="EditStrategy.Auto"/>) for one zone.</summary>
+    public static ZoneEditor Editor(EditStrategy strategy, IPowerDnsApi api, string server, string serverId, Zone zone) => strategy switch
+    {
+        EditStrategy.Atomic => new AtomicEditor(api, server, serverId, zone),
+        EditStrategy.Replace => new ReplaceEditor(api, server, serverId, zone),
+        _ => throw new ArgumentOutOfRangeException(nameof(strategy), strategy, "resolve Auto from the server's version first"),
+    };
 }

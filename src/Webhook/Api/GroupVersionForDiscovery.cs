@@ -1,3 +1,0 @@
-namespace Webhook.Api;
-
-internal sealed record GroupVersionForDiscovery(string GroupVersion, string Version);

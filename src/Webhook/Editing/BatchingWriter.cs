@@ -1,0 +1,91 @@
+using Webhook.Challenges;
+using Webhook.Observability;
+
+namespace Webhook.Editing;
+
+/// <summary>
+/// Group commit into one zone: while one batch is being written, new edits queue, and the next write carries all of
+/// them (PowerDNS with SQLite charges about the same for one RRSet as for a thousand, and fails concurrent writers
+/// with "database is locked"). Each write holds the editor's <see cref="WriteScope"/>; edits arriving while it waits
+/// for it join the batch. Edits of the same value keep their order across batches.
+/// </summary>
+internal sealed class BatchingWriter(ZoneEditor editor, IWriteLock writeLock, WebhookMetrics metrics, TimeProvider time)
+{
+    private const int MaxBatch = 500;
+    private readonly Lock _gate = new();
+    private readonly List<(TxtEdit Edit, TaskCompletionSource Done)> _queue = [];
+    private bool _flushing;
+
+    public Task ApplyAsync(TxtEdit edit, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool start;
+        lock (_gate)
+        {
+            _queue.Add((edit, done));
+            start = !_flushing;
+            _flushing = true;
+        }
+
+        if (start)
+        {
+            // On this thread until the first write is on the wire (no thread-pool hop); edits arriving meanwhile queue.
+            _ = FlushAsync();
+        }
+
+        // A caller that gives up leaves its edit queued: it is idempotent, and cert-manager will call again anyway.
+        return done.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task FlushAsync()
+    {
+        while (await WriteNextBatchAsync())
+        {
+        }
+    }
+
+    // False once the queue is empty. Whatever fails (the lock not had in time, PowerDNS) fails exactly this batch's
+    // waiters; edits queued after them get a write of their own.
+    private async Task<bool> WriteNextBatchAsync()
+    {
+        using var deadline = new CancellationTokenSource(ChallengeSolver.Deadline, time);
+        var held = writeLock.AcquireAsync(editor.Scope, deadline.Token).AsTask();
+        await ((Task)held).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        var batch = TakeBatch();
+        var write = !held.IsCompletedSuccessfully ? held : batch.Count > 0 ? WriteAsync(batch, deadline.Token) : Task.CompletedTask;
+        await write.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);   // hand the outcome to every waiter below
+        if (held.IsCompletedSuccessfully)
+        {
+            await held.Result.DisposeAsync();
+        }
+
+        foreach (var (_, done) in batch)
+        {
+            _ = write.Exception is { } failure ? done.TrySetException(failure.InnerExceptions)
+                : write.IsCanceled ? done.TrySetCanceled()
+                : done.TrySetResult();
+        }
+
+        return batch.Count > 0;
+    }
+
+    private Task WriteAsync(List<(TxtEdit Edit, TaskCompletionSource Done)> batch, CancellationToken cancellationToken)
+    {
+        metrics.Batch(editor.Strategy, batch.Count);
+        return editor.WriteAsync([.. batch.Select(b => b.Edit)], cancellationToken);
+    }
+
+    // At most one edit per (name, value) in a batch, so a Present and a CleanUp of one value apply in arrival order.
+    private List<(TxtEdit Edit, TaskCompletionSource Done)> TakeBatch()
+    {
+        lock (_gate)
+        {
+            var seen = new HashSet<(string, string)>();
+            var batch = _queue.Where(q => seen.Count < MaxBatch && seen.Add((q.Edit.Name, q.Edit.Value))).ToList();
+            var taken = batch.Select(b => b.Done).ToHashSet();
+            _queue.RemoveAll(q => taken.Contains(q.Done));
+            _flushing = batch.Count > 0;
+            return batch;
+        }
+    }
+}
