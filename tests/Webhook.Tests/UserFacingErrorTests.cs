@@ -65,6 +65,22 @@ public abstract class UserFacingErrorTests(PowerDnsServer pdns) : WebhookTest(pd
     }
 
     [Theory]
+    [InlineData("""{"allowedZones":["other.test"]}""", "is outside the issuer's allowedZones (other.test.)")]
+    [InlineData("""{"zone":"other.test"}""", "is not inside the configured zone 'other.test.' (field 'zone')")]
+    public async Task ANameTheIssuerMayNotTouchFailsBeforeTheSecretIsRead(string extra, string message)
+    {
+        // The Secret does not exist and PowerDNS is unreachable: only a check made from the config alone can answer.
+        var config = Webhook.Config(System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, System.Text.Json.JsonElement>>(extra));
+        config["apiKeySecretRef"] = new System.Text.Json.Nodes.JsonObject { ["name"] = "absent", ["key"] = "api-key" };
+        config["host"] = "http://127.0.0.1:9";
+
+        var result = await Webhook.PresentAsync(WebhookHarness.UniqueName(), "v", config);
+
+        ShouldFail(result, message);
+        result.Message.Should().NotContain("absent").And.NotContain("127.0.0.1:9");
+    }
+
+    [Theory]
     [InlineData("""{"ttl":0}""", "'ttl' must be a whole number from 1 to 86400; got 0")]
     [InlineData("""{"timeoutSeconds":"10"}""", "'timeoutSeconds' must be a whole number")]
     [InlineData("""{"host":"ftp://pdns"}""", "'host' must be an http or https URL")]
