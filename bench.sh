@@ -7,8 +7,9 @@
 # 1 and 2 measure the image's build (the framework-dependent one with --skip-native).
 # Prints a table with the targets beside the figures and writes the figures as JSON (its path is printed last).
 # Runs as root on a fresh Debian 12 machine with the .NET 10 SDK: installs PowerDNS, debootstrap (the trixie root file
-# system with PowerDNS 4.9.18, cached under /var/cache/pdns-webhook) and clang/lld/zlib1g-dev (NativeAOT) itself. About 15 minutes
-# on 2 cores, 4 of them the NativeAOT compile; --skip-native leaves that build out. All traffic stays on 127.0.0.1.
+# system with PowerDNS 4.9.18, cached under /var/cache/pdns-webhook) and clang/lld/zlib1g-dev (NativeAOT) itself, with
+# tests/host.sh. About 15 minutes on 2 cores, 4 of them the NativeAOT compile; --skip-native leaves that build out.
+# All traffic stays on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")"
 here=$(pwd)
@@ -21,7 +22,7 @@ while (($# > 0)); do
     --skip-native) skip_native=true; shift ;;
     --json) json=$(realpath -m "$2"); shift 2 ;;
     --samples | --rounds | --starts) bench_args+=("$1" "$2"); shift 2 ;;
-    -h | --help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -29,22 +30,12 @@ done
 step() { echo "==> $*" >&2; }
 fail() { echo "bench.sh: $*" >&2; exit 1; }
 
-command -v dotnet >/dev/null || fail "the .NET 10 SDK (dotnet) is required"
+. tests/host.sh
+require_dotnet
 packages=(pdns-server pdns-backend-sqlite3 sqlite3 debootstrap)
 $skip_native || packages+=(clang lld zlib1g-dev)   # NativeAOT's linker and the libraries it links
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
-done
-if ((${#missing[@]} > 0)); then
-  ((EUID == 0)) || fail "missing packages ${missing[*]}: run as root, or apt-get install them"
-  step "installing ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
-
-step "preparing PowerDNS 4.9.18 (the bundled image's trixie root file system; about a minute the first time)"
-pdns-image/rootfs.sh /var/cache/pdns-webhook/trixie-rootfs
+ensure_packages "${packages[@]}"
+ensure_trixie_rootfs
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pdns-webhook-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
