@@ -11,6 +11,7 @@ namespace PdnsImage.Tests;
 public sealed class PostgreSqlStartupTests(TrixieImage host, PostgreSqlServer postgres)
 {
     private const string Name = "_acme-challenge." + ImageServer.ExampleZone + ".";
+    private const string Soa = "$TTL 60\n@ IN SOA ns1.example.com. hostmaster.example.com. 1 3600 600 604800 10\n@ IN NS ns1.example.com.\n";
 
     [Fact]
     public async Task ThreeReplicasStartingAtOnceOnAnEmptyDatabaseImportEachZoneOnceAndAllServeIt()
@@ -22,7 +23,7 @@ public sealed class PostgreSqlStartupTests(TrixieImage host, PostgreSqlServer po
             foreach (var replica in replicas)
             {
                 await replica.AddExampleZoneAsync();
-                await replica.AddZoneFileAsync("other.test", "$TTL 60\n@ IN SOA ns1.example.com. hostmaster.example.com. 1 3600 600 604800 10\n@ IN NS ns1.example.com.\n");
+                await replica.AddZoneFileAsync("other.test", Soa);
                 await replica.UsePostgreSqlAsync(database);
             }
 
@@ -91,6 +92,26 @@ public sealed class PostgreSqlStartupTests(TrixieImage host, PostgreSqlServer po
         exit.Should().NotBe(0);
         server.Output.Should().Contain("broken.test").And.Contain("nothing was changed").And.NotContain("starting pdns_server");
         (await postgres.QueryAsync(database.Name, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).Should().Equal("0");
+    }
+
+    [Fact]
+    public async Task AZoneThatPdnsutilCheckAllZonesRejectsIsTakenOutAgainAndAFixedFileThenImports()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var server = new ImageServer(host);
+        await server.AddZoneFileAsync("cname.test", Soa + "www IN CNAME example.com.\nwww IN A 192.0.2.1\n");
+        await server.UsePostgreSqlAsync(database);
+
+        await server.StartAsync();
+        var exit = await server.WaitForExitAsync();
+        var zonesAfterFailure = await postgres.QueryAsync(database.Name, "SELECT name FROM domains");
+        await server.StopAsync();
+        await server.AddZoneFileAsync("cname.test", Soa);
+        await server.StartAndWaitForApiAsync();
+
+        exit.Should().NotBe(0);
+        zonesAfterFailure.Should().BeEmpty("a zone that failed the check is not left behind to block the next start");
+        (await postgres.QueryAsync(database.Name, "SELECT name FROM domains")).Should().Equal("cname.test");
     }
 
     private static async Task<uint> SerialAsync(ImageServer server) =>

@@ -51,7 +51,8 @@ public sealed class PostgreSqlServer : IAsyncLifetime
     public async Task<PostgreSqlDatabase> CreateDatabaseAsync(bool ownedByUser = true)
     {
         var n = Interlocked.Increment(ref _databases);
-        var database = new PostgreSqlDatabase(Host, Port, $"pdns{n}", $"pdns_user{n}", "pw-" + Guid.NewGuid().ToString("N"));
+        // ':', '\' and ' ' in the password: what a password file must escape and a connection string must quote.
+        var database = new PostgreSqlDatabase(Host, Port, $"pdns{n}", $"pdns_user{n}", @"p w:\" + Guid.NewGuid().ToString("N"));
         await QueryAsync("postgres", $"CREATE ROLE {database.User} LOGIN PASSWORD '{database.Password}'");
         await QueryAsync("postgres", $"CREATE DATABASE {database.Name}{(ownedByUser ? " OWNER " + database.User : "")}");
         return database;
