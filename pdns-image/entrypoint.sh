@@ -83,8 +83,8 @@ unset PDNS_API_KEY   # pdns_server does not need it in its environment
 command -v "$PDNS_BINARY" >/dev/null || die "PDNS_BINARY $PDNS_BINARY is not an executable"
 
 # --- directories --------------------------------------------------------------------------
-# SQLite writes its WAL and lock files next to the database, so its directory must be writable.
-# SQLite writes its WAL and lock files next to the database, so its directory must be writable.
+# SQLite writes its WAL and lock files next to the database, so its directory must be writable;
+# PostgreSQL needs no data directory.
 dirs=(PDNS_CONFIG_DIR PDNS_SOCKET_DIR)
 [ "$PDNS_BACKEND" != sqlite ] || dirs+=(PDNS_DATA_DIR)
 for name in "${dirs[@]}"; do
