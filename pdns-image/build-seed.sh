@@ -22,8 +22,11 @@ sqlite3 -bail "$tmp" <"$schema"
 # zone2sql resolves relative zone file names against the current directory. A failure in it
 # must fail the build (pipefail), or a zone could be left without its SOA (it then answers REFUSED).
 # -bail plus one transaction: either every zone is loaded or none.
+# zone2sql writes no metadata: SOA-EDIT-API makes API edits change the serial, as the entrypoint's imports do.
 (cd "$zones_dir" && zone2sql --named-conf=named.conf --gsqlite) \
-  | { echo 'BEGIN;'; cat; echo 'COMMIT;'; } | sqlite3 -bail "$tmp"
+  | { echo 'BEGIN;'; cat
+      echo "INSERT INTO domainmetadata (domain_id, kind, content) SELECT id, 'SOA-EDIT-API', 'INCREASE' FROM domains;"
+      echo 'COMMIT;'; } | sqlite3 -bail "$tmp"
 mv "$tmp" "$db"
 trap - EXIT
 echo "build-seed.sh: $db holds zones: $(sqlite3 "$db" 'SELECT group_concat(name, " ") FROM domains')" >&2

@@ -1,9 +1,11 @@
 #!/bin/bash
-# Installs PowerDNS with the SQLite backend for the bundled image (Dockerfile, rootfs.sh).
-# Idempotent: on a machine that already has the packages it only tidies the configuration.
+# Installs PowerDNS with its SQLite and PostgreSQL backends (and both databases' clients, which the
+# entrypoint uses) for the bundled image (Dockerfile, rootfs.sh).
+# Idempotent: on a machine that already has the packages it only tidies the configuration, and on one
+# that has some of them (an older rootfs.sh cache) it installs the rest.
 set -euo pipefail
 
-packages=(pdns-server pdns-backend-sqlite3 sqlite3)
+packages=(pdns-server pdns-backend-sqlite3 sqlite3 pdns-backend-pgsql postgresql-client)
 # A fixed numeric id lets Kubernetes verify runAsNonRoot (it cannot for a user name).
 pdns_uid=${PDNS_UID:-953}
 

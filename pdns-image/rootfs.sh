@@ -5,7 +5,9 @@
 # the image's PowerDNS without a Docker engine:
 #   chroot DIR /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin PDNS_...=... /pdns-image/entrypoint.sh
 # The expensive part (debootstrap + packages, about a minute) is cached as a tarball; the
-# scripts and the seed are refreshed on every run, so edits to them need no rebuild.
+# scripts and the seed are refreshed on every run, so edits to them need no rebuild. A changed
+# install.sh (e.g. a package added) is run again in the cached root file system, which is then
+# cached anew: no rebuild from scratch.
 # Environment: PDNS_ROOTFS_CACHE (tarball path), DEBIAN_MIRROR (default: apt's own mirror).
 set -euo pipefail
 
@@ -14,6 +16,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 dir=$(realpath -m "$1")
 cache=${PDNS_ROOTFS_CACHE:-/var/cache/pdns-webhook/trixie-rootfs.tar.gz}
 finished="$dir/.pdns-image-rootfs"   # written last: DIR holds a complete root file system
+# install.sh's hash when it last ran in DIR: the cache is keyed on the recipe, not only on existing.
+recipe="$dir/.pdns-image-recipe"
+recipe_hash=$(sha256sum "$here/install.sh" | cut -d' ' -f1)
 log() { echo "rootfs.sh: $*" >&2; }
 in_root() { chroot "$dir" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"; }
 
@@ -49,6 +54,14 @@ mount_proc() {
   if ! mountpoint -q "$dir/proc"; then mount -t proc proc "$dir/proc"; mounted_proc=1; fi
 }
 
+# Tests of other runs may be using DIR: their files under /tmp and /run are not part of the cache.
+save_cache() {
+  log "caching $dir as $cache"
+  tar -czf "$cache.tmp" -C "$dir" --numeric-owner --one-file-system --exclude=./pdns-image \
+    --exclude=./.pdns-image-rootfs --exclude='./tmp/*' --exclude='./run/*' .
+  mv "$cache.tmp" "$cache"
+}
+
 mkdir -p "$(dirname "$cache")"
 # Serialise concurrent callers (test assemblies running in parallel).
 exec 9>"$(dirname "$cache")/rootfs.lock"
@@ -74,10 +87,22 @@ else
     log "installing PowerDNS with install.sh"
     in_root /pdns-image/install.sh >&2
     umount "$dir/proc"; mounted_proc=
-    log "caching $dir as $cache"
-    tar -czf "$cache.tmp" -C "$dir" --numeric-owner --one-file-system --exclude=./pdns-image .
-    mv "$cache.tmp" "$cache"
+    echo "$recipe_hash" >"$recipe"
+    save_cache
   fi
+fi
+
+# A root file system (reused or from an older cache) made by another install.sh, e.g. one that did
+# not install the PostgreSQL backend yet: run this one in it, which installs only what is missing.
+if [ "$(cat "$recipe" 2>/dev/null)" != "$recipe_hash" ]; then
+  log "install.sh changed since $dir was made: running it there"
+  cp -L /etc/resolv.conf "$dir/etc/resolv.conf"
+  mkdir -p "$dir/pdns-image"
+  cp "$here/install.sh" "$dir/pdns-image/"
+  mount_proc
+  in_root /pdns-image/install.sh >&2
+  echo "$recipe_hash" >"$recipe"
+  save_cache
 fi
 
 # What the Dockerfile does after the packages: copy the recipe, build the seed, make the

@@ -26,7 +26,7 @@ public sealed class ImageServer : IAsyncDisposable
         _host = host;
         Directory.CreateDirectory(host.HostPath(Path.Join(Dir, "zones")));
         var scripts = Directory.CreateDirectory(host.HostPath(Path.Join(Dir, "pdns-image"))).FullName;
-        foreach (var file in new[] { "entrypoint.sh", "pdns.conf" })
+        foreach (var file in new[] { "entrypoint.sh", "postgresql.sh", "pdns.conf" })
         {
             File.Copy(Path.Combine(Repository.PdnsImage, file), Path.Combine(scripts, file));
         }
@@ -64,6 +64,29 @@ public sealed class ImageServer : IAsyncDisposable
     public Task AddZoneFileAsync(string zone, string text) => File.WriteAllTextAsync(_host.HostPath($"{Dir}/zones/{zone}.zone"), text);
 
     public Task AddExampleZoneAsync() => AddZoneFileAsync(ExampleZone, File.ReadAllText(Path.Combine(Repository.PdnsImage, "zones", ExampleZone + ".zone")));
+
+    /// <summary>Runs on PostgreSQL (PDNS_BACKEND=postgresql) instead of SQLite, with the password in a file as a mounted Secret gives it.</summary>
+    public async Task UsePostgreSqlAsync(PostgreSqlDatabase database)
+    {
+        await File.WriteAllTextAsync(_host.HostPath($"{Dir}/pg-password"), database.Password + "\n");
+        Settings["PDNS_BACKEND"] = "postgresql";
+        Settings["PDNS_PG_HOST"] = database.Host;
+        Settings["PDNS_PG_PORT"] = database.Port.ToString(CultureInfo.InvariantCulture);
+        Settings["PDNS_PG_DATABASE"] = database.Name;
+        Settings["PDNS_PG_USER"] = database.User;
+        Settings["PDNS_PG_PASSWORD_FILE"] = $"{Dir}/pg-password";
+    }
+
+    /// <summary>A PATCH of one TXT RRSet (REPLACE, PRUNE, EXTEND) through this server's API; returns the status.</summary>
+    public async Task<HttpStatusCode> PatchTxtAsync(string name, string changeType, params string[] values)
+    {
+        using var api = Api();
+        var records = string.Join(", ", values.Select(v => $$"""{"content": "\"{{v}}\"", "disabled": false}"""));
+        using var response = await api.PatchAsync($"/api/v1/servers/localhost/zones/{ExampleZone}.", new StringContent($$"""
+            {"rrsets": [{"name": "{{name}}", "type": "TXT", "ttl": 60, "changetype": "{{changeType}}", "records": [{{records}}]}]}
+            """, Encoding.UTF8, "application/json"));
+        return response.StatusCode;
+    }
 
     /// <summary>Starts the entrypoint, which may fail; see <see cref="WaitForExitAsync"/> and <see cref="StartAndWaitForApiAsync"/>.</summary>
     public async Task StartAsync()

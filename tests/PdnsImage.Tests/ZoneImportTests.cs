@@ -95,6 +95,23 @@ public abstract partial class ZoneImportTests(ImageHost host)
         (await server.QueryAsync("SELECT name FROM domains")).Should().Equal("cname.test");
     }
 
+    [Fact]
+    public async Task AnApiEditOfAnImportedZoneChangesItsSerial()
+    {
+        await using var server = new ImageServer(host);
+        await server.AddExampleZoneAsync();
+        await server.StartAndWaitForApiAsync();
+        var before = await SerialAsync(server);
+
+        var status = await server.PatchTxtAsync("_acme-challenge." + ImageServer.ExampleZone + ".", "REPLACE", "value");
+
+        status.Should().Be(HttpStatusCode.NoContent, server.ToString());
+        (await SerialAsync(server)).Should().BeGreaterThan(before, "the import sets SOA-EDIT-API, which secondaries and monitoring rely on");
+    }
+
+    private static async Task<uint> SerialAsync(ImageServer server) =>
+        (await server.Dns().QueryAsync(ImageServer.ExampleZone, QueryType.SOA)).Answers.SoaRecords().Single().Serial;
+
     [GeneratedRegex(@"CREATE TABLE (\w+)")]
     private static partial Regex CreateTable();
 }
