@@ -63,7 +63,7 @@ public sealed class ClusterIssuerTests(ChartRenderer chart)
         {
             [keyRef["key"]!.GetValue<string>()] = Encoding.UTF8.GetString(secret.Data[keyRef["key"]!.GetValue<string>()]),
         };
-        await using var powerDns = await RenderedPowerDns.StartAsync(rendering);
+        await using var powerDns = RenderedPowerDns.Start(rendering);
         await powerDns.ShouldServeAsync(["intranet.example.com"]);
         await using var webhook = RenderedWebhook.Start(rendering, kube);
         using var certManager = webhook.Aggregator("system:serviceaccount:cert-manager:cert-manager",
@@ -120,8 +120,8 @@ public sealed class ClusterIssuerTests(ChartRenderer chart)
     }
 
     [Theory]
-    [InlineData("clusterIssuer: {enabled: true}", "clusterIssuer.email")]
-    [InlineData("clusterIssuer: {enabled: true, email: ''}", "clusterIssuer.email")]
+    [InlineData("clusterIssuer: {enabled: true}", "/clusterIssuer/email")]
+    [InlineData("clusterIssuer: {enabled: true, email: ''}", "/clusterIssuer/email")]
     [InlineData("{powerdns: {enabled: false}, clusterIssuer: {enabled: true, email: a@example.com}}", "externalPowerDns.host is required")]
     [InlineData("{powerdns: {enabled: false}, externalPowerDns: {host: 'https://pdns'}, clusterIssuer: {enabled: true, email: a@example.com}}",
         "externalPowerDns.apiKeySecretRef.name is required")]
