@@ -54,7 +54,7 @@ public sealed class ClusterIssuerTests(ChartRenderer chart)
     {
         var rendering = await chart.RenderAsync(ChartCase.ClusterIssuer);
         var webhookSolver = rendering.ClusterIssuer!.Spec.Acme!.Solvers.Single().Dns01!.Webhook!;
-        var config = Json(webhookSolver.Config)!.AsObject();
+        var config = YamlJson.Node(webhookSolver.Config)!.AsObject();
         var keyRef = config["apiKeySecretRef"]!;
         var secret = rendering.Get<V1Secret>(keyRef["name"]!.GetValue<string>(), "cert-manager");
         var api = rendering.Get<V1Service>($"{rendering.PowerDns!.Metadata.Name}-api");
@@ -154,19 +154,6 @@ public sealed class ClusterIssuerTests(ChartRenderer chart)
         var response = JsonNode.Parse(text)!["response"]!;
         return response["success"]!.GetValue<bool>() ? "success" : response["status"]?["message"]?.GetValue<string>() ?? text;
     }
-
-    /// <summary>YAML as YamlDotNet reads it (maps, lists, scalars) as JSON, for a request body.</summary>
-    private static JsonNode? Json(object? yaml) => yaml switch
-    {
-        IDictionary<string, object> map => new JsonObject(map.Select(e => KeyValuePair.Create(e.Key, Json(e.Value)))),
-        IDictionary<object, object> map => new JsonObject(map.Select(e => KeyValuePair.Create((string)e.Key, Json(e.Value)))),
-        IEnumerable<object> list => new JsonArray([.. list.Select(Json)]),
-        byte or sbyte or short or ushort or int or uint or long or ulong or float or double or decimal =>
-            JsonValue.Create(Convert.ToDecimal(yaml, System.Globalization.CultureInfo.InvariantCulture)),
-        bool flag => JsonValue.Create(flag),
-        null => null,
-        _ => JsonValue.Create(yaml.ToString()),
-    };
 
     private static bool WebhookMayGetSecretsIn(Rendering rendering, string @namespace)
     {
