@@ -8,15 +8,10 @@ public sealed class Helm : IDisposable
 {
     public const string CachedPath = "/var/cache/pdns-webhook/helm/helm";
 
-    private readonly TempFiles _home = new();
+    private readonly TempFiles _home;
 
-    public Helm()
-    {
-        if (!File.Exists(Executable))
-        {
-            throw new FileNotFoundException($"helm is not at {Executable}: run ./test.sh (it installs helm), or set HELM to a helm v4 binary");
-        }
-    }
+    public Helm() => _home = File.Exists(Executable) ? new TempFiles()
+        : throw new FileNotFoundException($"helm is not at {Executable}: run ./test.sh (it installs helm), or set HELM to a helm v4 binary");
 
     public static string Executable => Environment.GetEnvironmentVariable("HELM") is { Length: > 0 } helm ? helm : CachedPath;
 
