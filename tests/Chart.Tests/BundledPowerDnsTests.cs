@@ -19,7 +19,7 @@ public sealed class BundledPowerDnsTests(ChartRenderer chart)
     {
         var rendering = await chart.RenderAsync(ChartCase.Named(chartCase));
 
-        await using var pdns = await RenderedPowerDns.StartAsync(rendering);
+        await using var pdns = RenderedPowerDns.Start(rendering);
 
         await pdns.ShouldServeAsync(["intranet.example.com"]);
     }
@@ -41,7 +41,7 @@ public sealed class BundledPowerDnsTests(ChartRenderer chart)
                     @ 60 IN NS ns.example.org.
             """);
 
-        await using var pdns = await RenderedPowerDns.StartAsync(rendering);
+        await using var pdns = RenderedPowerDns.Start(rendering);
 
         await pdns.ShouldServeAsync(["intranet.example.com", "acme.example.org"]);
         var ns = await pdns.Dns(useTcp: false).QueryAsync("intranet.example.com", QueryType.NS);
@@ -157,15 +157,9 @@ public sealed class BundledPowerDnsTests(ChartRenderer chart)
         var first = await chart.RenderAsync();
         var secretName = first.PowerDns!.Spec.Template.Spec.Volumes.Single(v => v.Name == "api-key").Secret.SecretName;
         var installed = first.Get<V1Secret>(secretName);
-        var cluster = $"""
-            apiVersion: v1
-            kind: Secret
-            metadata: {"{"}name: {secretName}, namespace: {ChartRenderer.Namespace}{"}"}
-            data: {"{"}api-key: {Convert.ToBase64String(installed.Data["api-key"])}{"}"}
-            """;
 
         var reinstalled = await chart.RenderAsync();
-        var upgraded = await chart.RenderAsync(cluster: cluster);
+        var upgraded = await chart.UpgradeAsync(installed);
 
         Encoding.UTF8.GetString(installed.Data["api-key"]).Should().MatchRegex("^[A-Za-z0-9]{40}$");
         reinstalled.Get<V1Secret>(secretName).Data["api-key"].Should().NotEqual(installed.Data["api-key"], "a fresh install gets a fresh key");

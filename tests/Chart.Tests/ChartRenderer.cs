@@ -1,83 +1,67 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using k8s.Models;
+
 namespace Chart.Tests;
 
 /// <summary>
-/// deploy/helm rendered the way `helm template` does, by render/chart-render (Go text/template + sprig + helm's own
-/// functions, values checked against values.schema.json, missing keys an error as in helm lint --strict), built once per
-/// test run by render/build.sh, which installs Debian's Go packages when they are missing.
+/// deploy/helm rendered by the real helm: `helm template` for the manifests, `helm install --dry-run` for NOTES.txt (which
+/// only an install renders), and, for an upgrade, `helm template --dry-run=server` against a fake cluster so that the
+/// chart's lookup finds what is installed. One per test assembly; the matrix cases are rendered once.
 /// </summary>
-public sealed class ChartRenderer : IAsyncLifetime
+public sealed class ChartRenderer : IDisposable
 {
     public const string Release = "acme-dns";
     public const string Namespace = "acme-dns";
 
-    private readonly string _buildDir = Path.Combine(Path.GetTempPath(), "chart-render-" + Guid.NewGuid().ToString("N"));
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<Rendering>>> _cases = new();
+    private readonly Helm _helm = new();
+    private readonly ConcurrentDictionary<string, Lazy<Task<Rendering>>> _cases = new();
 
     public static string ChartDir => Path.Combine(Repository.Root, "deploy", "helm");
 
-    public static string RenderDir => Path.Combine(Repository.Root, "tests", "Chart.Tests", "render");
-
-    private string Executable => Path.Combine(_buildDir, "chart-render");
-
-    public async ValueTask InitializeAsync()
+    /// <summary>The manifests and notes of one install (values.yaml merged with <paramref name="values"/>), parsed strictly.</summary>
+    public async Task<Rendering> RenderAsync(string values = "", string release = Release, string @namespace = Namespace)
     {
-        var build = await Processes.RunAsync("/bin/bash", [Path.Combine(RenderDir, "build.sh"), _buildDir], TimeSpan.FromMinutes(5));
-        if (build.Code != 0)
-        {
-            throw new InvalidOperationException($"render/build.sh failed ({build.Code}):\n{build.Output}{build.Errors}");
-        }
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        Directory.Delete(_buildDir, recursive: true);
-        return ValueTask.CompletedTask;
-    }
-
-    /// <summary>The manifests of one install (values.yaml merged with <paramref name="values"/>), parsed strictly.</summary>
-    public async Task<Rendering> RenderAsync(string values = "", string? cluster = null, string release = Release, string @namespace = Namespace)
-    {
-        var manifests = await RunRendererAsync(values, cluster, release, @namespace, notes: false);
-        var notes = await RunRendererAsync(values, cluster, release, @namespace, notes: true);
-        return Rendering.Parse(manifests, notes);
+        using var files = new TempFiles();
+        var valuesFile = files.Write("values.yaml", values);
+        var manifests = HelmAsync(["template", release, ChartDir, "--namespace", @namespace, "-f", valuesFile], values);
+        var install = HelmAsync(["install", release, ChartDir, "--namespace", @namespace, "-f", valuesFile, "--dry-run=client", "-o", "json"], values);
+        var notes = JsonNode.Parse(await install)!["info"]!["notes"]!.GetValue<string>();
+        return Rendering.Parse(await manifests, notes);
     }
 
     /// <summary>A case of the matrix, rendered once per test run (tests only read it).</summary>
     public Task<Rendering> RenderAsync(ChartCase chartCase) =>
         _cases.GetOrAdd(chartCase.Name, _ => new Lazy<Task<Rendering>>(() => RenderAsync(chartCase.Values))).Value;
 
-    /// <summary>What the renderer (like helm) says when the values are refused.</summary>
+    /// <summary>An upgrade of the default install, in a cluster that holds <paramref name="secrets"/>. Its notes are not rendered.</summary>
+    public async Task<Rendering> UpgradeAsync(params V1Secret[] secrets)
+    {
+        var install = await RenderAsync();
+        await using var cluster = await FakeCluster.StartAsync(install.Objects, secrets);
+        var manifests = await HelmAsync(["template", Release, ChartDir, "--namespace", Namespace, "--is-upgrade",
+            "--dry-run=server", "--disable-openapi-validation"], "", cluster.Kubeconfig);
+        return Rendering.Parse(manifests, notes: "");
+    }
+
+    /// <summary>What helm says when it refuses the values.</summary>
     public async Task<string> RenderErrorAsync(string values)
     {
         using var files = new TempFiles();
-        var render = await Processes.RunAsync(Executable, Arguments(files.Write("values.yaml", values), null, Release, Namespace, notes: false), TimeSpan.FromSeconds(30));
-        render.Code.Should().NotBe(0, "the values must be refused; the renderer printed:\n{0}", render.Output);
-        return render.Errors;
+        var (code, output) = await _helm.RunAsync(["template", Release, ChartDir, "--namespace", Namespace, "-f", files.Write("values.yaml", values)]);
+        code.Should().NotBe(0, "the values must be refused; helm printed:\n{0}", output);
+        return output;
     }
 
-    private async Task<string> RunRendererAsync(string values, string? cluster, string release, string @namespace, bool notes)
+    /// <summary>`helm lint --strict` of the chart with <paramref name="valuesFile"/>: its exit code and output.</summary>
+    public Task<(int Code, string Output)> LintAsync(string valuesFile) =>
+        _helm.RunAsync(["lint", "--strict", ChartDir, "--namespace", Namespace, "-f", valuesFile]);
+
+    public void Dispose() => _helm.Dispose();
+
+    private async Task<string> HelmAsync(IEnumerable<string> arguments, string values, string? kubeconfig = null)
     {
-        using var files = new TempFiles();
-        var valuesFile = files.Write("values.yaml", values);
-        var clusterFile = cluster is null ? null : files.Write("cluster.yaml", cluster);
-        var render = await Processes.RunAsync(Executable, Arguments(valuesFile, clusterFile, release, @namespace, notes), TimeSpan.FromSeconds(30));
-        return render.Code == 0 ? render.Output : throw new InvalidOperationException($"chart-render failed ({render.Code}):\n{render.Errors}\nvalues:\n{values}");
-    }
-
-    private static List<string> Arguments(string valuesFile, string? clusterFile, string release, string @namespace, bool notes)
-    {
-        // -strict: a missing map key is an error (helm lint --strict), so the chart never renders "<no value>" as empty.
-        List<string> arguments = ["-strict", "-chart", ChartDir, "-name", release, "-namespace", @namespace, "-f", valuesFile];
-        if (clusterFile is not null)
-        {
-            arguments.AddRange(["-lookup", clusterFile, "-upgrade"]);
-        }
-
-        if (notes)
-        {
-            arguments.Add("-notes");
-        }
-
-        return arguments;
+        var (code, output) = await _helm.RunAsync(arguments, kubeconfig);
+        return code == 0 ? output : throw new InvalidOperationException($"helm failed ({code}):\n{output}\nvalues:\n{values}");
     }
 }

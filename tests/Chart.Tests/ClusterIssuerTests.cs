@@ -54,7 +54,7 @@ public sealed class ClusterIssuerTests(ChartRenderer chart)
     {
         var rendering = await chart.RenderAsync(ChartCase.ClusterIssuer);
         var webhookSolver = rendering.ClusterIssuer!.Spec.Acme!.Solvers.Single().Dns01!.Webhook!;
-        var config = Json(webhookSolver.Config)!.AsObject();
+        var config = YamlJson.Node(webhookSolver.Config)!.AsObject();
         var keyRef = config["apiKeySecretRef"]!;
         var secret = rendering.Get<V1Secret>(keyRef["name"]!.GetValue<string>(), "cert-manager");
         var api = rendering.Get<V1Service>($"{rendering.PowerDns!.Metadata.Name}-api");
@@ -63,7 +63,7 @@ public sealed class ClusterIssuerTests(ChartRenderer chart)
         {
             [keyRef["key"]!.GetValue<string>()] = Encoding.UTF8.GetString(secret.Data[keyRef["key"]!.GetValue<string>()]),
         };
-        await using var powerDns = await RenderedPowerDns.StartAsync(rendering);
+        await using var powerDns = RenderedPowerDns.Start(rendering);
         await powerDns.ShouldServeAsync(["intranet.example.com"]);
         await using var webhook = RenderedWebhook.Start(rendering, kube);
         using var certManager = webhook.Aggregator("system:serviceaccount:cert-manager:cert-manager",
@@ -120,8 +120,8 @@ public sealed class ClusterIssuerTests(ChartRenderer chart)
     }
 
     [Theory]
-    [InlineData("clusterIssuer: {enabled: true}", "clusterIssuer.email")]
-    [InlineData("clusterIssuer: {enabled: true, email: ''}", "clusterIssuer.email")]
+    [InlineData("clusterIssuer: {enabled: true}", "/clusterIssuer/email")]
+    [InlineData("clusterIssuer: {enabled: true, email: ''}", "/clusterIssuer/email")]
     [InlineData("{powerdns: {enabled: false}, clusterIssuer: {enabled: true, email: a@example.com}}", "externalPowerDns.host is required")]
     [InlineData("{powerdns: {enabled: false}, externalPowerDns: {host: 'https://pdns'}, clusterIssuer: {enabled: true, email: a@example.com}}",
         "externalPowerDns.apiKeySecretRef.name is required")]
@@ -154,19 +154,6 @@ public sealed class ClusterIssuerTests(ChartRenderer chart)
         var response = JsonNode.Parse(text)!["response"]!;
         return response["success"]!.GetValue<bool>() ? "success" : response["status"]?["message"]?.GetValue<string>() ?? text;
     }
-
-    /// <summary>YAML as YamlDotNet reads it (maps, lists, scalars) as JSON, for a request body.</summary>
-    private static JsonNode? Json(object? yaml) => yaml switch
-    {
-        IDictionary<string, object> map => new JsonObject(map.Select(e => KeyValuePair.Create(e.Key, Json(e.Value)))),
-        IDictionary<object, object> map => new JsonObject(map.Select(e => KeyValuePair.Create((string)e.Key, Json(e.Value)))),
-        IEnumerable<object> list => new JsonArray([.. list.Select(Json)]),
-        byte or sbyte or short or ushort or int or uint or long or ulong or float or double or decimal =>
-            JsonValue.Create(Convert.ToDecimal(yaml, System.Globalization.CultureInfo.InvariantCulture)),
-        bool flag => JsonValue.Create(flag),
-        null => null,
-        _ => JsonValue.Create(yaml.ToString()),
-    };
 
     private static bool WebhookMayGetSecretsIn(Rendering rendering, string @namespace)
     {

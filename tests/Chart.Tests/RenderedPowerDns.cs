@@ -32,9 +32,8 @@ internal sealed class RenderedPowerDns : IAsyncDisposable
     /// <summary>Where the API Service's traffic lands: the pod's API port, here on loopback.</summary>
     public Uri ApiUrl => new($"http://127.0.0.1:{_apiPort}");
 
-    public static async Task<RenderedPowerDns> StartAsync(Rendering rendering)
+    public static RenderedPowerDns Start(Rendering rendering)
     {
-        await DebianPackages.EnsureAsync("pdns-server", "pdns-backend-sqlite3", "sqlite3");
         var pod = rendering.PowerDns!.Spec.Template.Spec;
         var container = pod.Containers.Single();
         var env = Pods.Env(container);
@@ -121,8 +120,8 @@ internal sealed class RenderedPowerDns : IAsyncDisposable
         }
 
         var command = LivenessProbe.Split(' ');
-        var (code, output, _) = await Processes.RunAsync(command[0], command[1..], TimeSpan.FromSeconds(10));
-        (code, output.Trim()).Should().Be((0, "PONG"), $"the liveness probe `{LivenessProbe}` passes");
+        await using var probe = new ChildProcess(command[0], command[1..]);
+        (await probe.WaitForExitAsync(TimeSpan.FromSeconds(10)), probe.Output.Trim()).Should().Be((0, "PONG"), $"the liveness probe `{LivenessProbe}` passes");
     }
 
     public override string ToString() => _process.ToString();

@@ -42,16 +42,16 @@ public sealed partial class ValuesTests(ChartRenderer chart)
     }
 
     [Theory]
-    [InlineData("webhook: {replicas: 0}", "webhook.replicas")]
-    [InlineData("webhook: {replica: 2}", "replica")]
-    [InlineData("webhook: {authorizationMode: AlwaysAllow}", "webhook.authorizationMode")]
-    [InlineData("webhook: {extraArgs: [secure-port=9443]}", "webhook.extraArgs.0")]
-    [InlineData("groupName: Acme_Example", "groupName")]
-    [InlineData("powerdns: {dnsService: {type: ExternalName}}", "powerdns.dnsService.type")]
-    [InlineData("powerdns: {zones: [{nameservers: [ns1.example.com]}]}", "name is required")]
-    [InlineData("powerdns: {zones: [{name: a.example, nameserver: [ns1.example.com]}]}", "nameserver")]
-    [InlineData("powerdns: {zones: [{name: a.example}]}", "nameservers is required")]
-    [InlineData("clusterIssuer: {enabled: true}", "clusterIssuer.email")]
+    [InlineData("webhook: {replicas: 0}", "/webhook/replicas")]
+    [InlineData("webhook: {replica: 2}", "additional properties 'replica' not allowed")]
+    [InlineData("webhook: {authorizationMode: AlwaysAllow}", "/webhook/authorizationMode")]
+    [InlineData("webhook: {extraArgs: [secure-port=9443]}", "/webhook/extraArgs/0")]
+    [InlineData("groupName: Acme_Example", "/groupName")]
+    [InlineData("powerdns: {dnsService: {type: ExternalName}}", "/powerdns/dnsService/type")]
+    [InlineData("powerdns: {zones: [{nameservers: [ns1.example.com]}]}", "missing property 'name'")]
+    [InlineData("powerdns: {zones: [{name: a.example, nameserver: [ns1.example.com]}]}", "additional properties 'nameserver' not allowed")]
+    [InlineData("powerdns: {zones: [{name: a.example}]}", "missing property 'nameservers'")]
+    [InlineData("clusterIssuer: {enabled: true}", "/clusterIssuer/email")]
     public async Task TheSchemaRefusesBadValuesByName(string values, string field)
     {
         var error = await chart.RenderErrorAsync(values);

@@ -16,6 +16,15 @@
 {{- end }}
 {{- end }}
 
+{{/* The webhook's ServiceAccount: the one the chart creates, or an existing one, never the namespace's "default". */}}
+{{- define "pdns-webhook.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- .Values.serviceAccount.name | default (include "pdns-webhook.fullname" .) }}
+{{- else }}
+{{- required "serviceAccount.name is required when serviceAccount.create is false" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
 {{- define "pdns-webhook.powerdns.fullname" -}}
 {{- printf "%s-powerdns" (include "pdns-webhook.fullname" .) | trunc 63 | trimSuffix "-" }}
 {{- end }}
