@@ -35,7 +35,7 @@ require_dotnet
 packages=(pdns-server pdns-backend-sqlite3 sqlite3 debootstrap)
 $skip_native || packages+=(clang lld zlib1g-dev)   # NativeAOT's linker and the libraries it links
 ensure_packages "${packages[@]}"
-ensure_trixie_rootfs
+ensure_rootfs trixie
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pdns-webhook-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT

@@ -263,7 +263,7 @@ EOF
 require_root "packages are installed with apt-get, and PowerDNS runs in the image's root file system (chroot)"
 require_dotnet
 ensure_packages debootstrap pebble dehydrated bind9-dnsutils curl openssl
-ensure_trixie_rootfs
+ensure_rootfs trixie
 started=$SECONDS
 work=$(mktemp -d "${TMPDIR:-/tmp}/pdns-webhook-demo.XXXXXX")
 build_webhook

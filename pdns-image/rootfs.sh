@@ -1,6 +1,7 @@
 #!/bin/bash
-# rootfs.sh DIR
-# Makes DIR a Debian trixie root file system set up exactly as the bundled image is (install.sh,
+# rootfs.sh DIR [SUITE]
+# Makes DIR a Debian SUITE (trixie, the image's; or forky, for the newest PowerDNS) root file system
+# set up exactly as the bundled image is (install.sh,
 # the scripts under /pdns-image, the seed database, the pdns-owned directories), so tests can run
 # the image's PowerDNS without a Docker engine:
 #   chroot DIR /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin PDNS_...=... /pdns-image/entrypoint.sh
@@ -9,12 +10,19 @@
 # install.sh (e.g. a package added) is run again in the cached root file system, which is then
 # cached anew: no rebuild from scratch.
 # Environment: PDNS_ROOTFS_CACHE (tarball path), DEBIAN_MIRROR (default: apt's own mirror).
+# Debian 12's debootstrap has no forky script yet; sid's bootstraps it.
 set -euo pipefail
 
-[ $# -eq 1 ] || { echo "usage: $0 DIR" >&2; exit 2; }
+[ $# -eq 1 ] || [ $# -eq 2 ] || { echo "usage: $0 DIR [trixie|forky]" >&2; exit 2; }
+suite=${2:-trixie}
+case $suite in
+  trixie) script= ;;
+  forky) script=/usr/share/debootstrap/scripts/sid ;;
+  *) echo "rootfs.sh: suite '$suite' is not trixie or forky" >&2; exit 2 ;;
+esac
 here=$(cd "$(dirname "$0")" && pwd)
 dir=$(realpath -m "$1")
-cache=${PDNS_ROOTFS_CACHE:-/var/cache/pdns-webhook/trixie-rootfs.tar.gz}
+cache=${PDNS_ROOTFS_CACHE:-/var/cache/pdns-webhook/$suite-rootfs.tar.gz}
 finished="$dir/.pdns-image-rootfs"   # written last: DIR holds a complete root file system
 # install.sh's hash when it last ran in DIR: the cache is keyed on the recipe, not only on existing.
 recipe="$dir/.pdns-image-recipe"
@@ -78,8 +86,11 @@ else
     tar -xzf "$cache" -C "$dir" --numeric-owner
   else
     command -v debootstrap >/dev/null || { apt-get update >&2 && apt-get install -y debootstrap >&2; }
-    log "debootstrap trixie into $dir (about a minute)"
-    debootstrap --variant=minbase trixie "$dir" "$(mirror)" >&2
+    log "debootstrap $suite into $dir (about a minute)"
+    debootstrap --variant=minbase "$suite" "$dir" "$(mirror)" $script >&2
+    # Testing's Release file is valid for a week only: a mirror that lags behind would make apt refuse it. Test
+    # root file systems only; the image itself is trixie, whose Release files do not expire.
+    [ "$suite" = trixie ] || echo 'Acquire::Check-Valid-Until "false";' >"$dir/etc/apt/apt.conf.d/99pdns-image-testing"
     cp -L /etc/resolv.conf "$dir/etc/resolv.conf"   # apt inside needs name resolution
     mkdir -p "$dir/pdns-image"
     cp "$here/install.sh" "$dir/pdns-image/"

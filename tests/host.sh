@@ -1,7 +1,8 @@
 # tests/host.sh: what test.sh, demo.sh and bench.sh need from this machine, in one place. Source it, don't run it:
-#   . tests/host.sh; require_dotnet; ensure_packages pdns-server ...; ensure_trixie_rootfs; ensure_helm
+#   . tests/host.sh; require_dotnet; ensure_packages pdns-server ...; ensure_rootfs trixie; ensure_helm
 # Everything it installs is a Debian package, or lands in one of the caches under /var/cache/pdns-webhook:
 #   trixie-rootfs/ and trixie-rootfs.tar.gz   the bundled image's PowerDNS 4.9.18 (pdns-image/rootfs.sh)
+#   forky-rootfs/ and forky-rootfs.tar.gz     the same recipe on Debian forky: PowerDNS 5.1.5, the newest
 #   helm/helm and helm/kubectl                real helm v4.1 and kubectl v1.33 (ensure_helm)
 # Installing needs root; when everything is already there, any user can call these.
 
@@ -35,13 +36,14 @@ ensure_packages() { # PACKAGE...
     host_fail "apt-get install ${missing[*]} failed"
 }
 
-# The bundled image's PowerDNS: its trixie root file system, made by the image's own recipe (about a minute the first
-# time, then reused from the cache). Prints rootfs.sh's last line ("ready: ..."); its whole log only on failure.
-ensure_trixie_rootfs() {
-  local log
+# The bundled image's PowerDNS: a root file system of Debian SUITE (trixie, the image's; forky, the newest PowerDNS),
+# made by the image's own recipe (a minute or two the first time, then reused from the cache). Prints rootfs.sh's last
+# line ("ready: ..."); its whole log only on failure.
+ensure_rootfs() { # SUITE
+  local log suite=$1
   log=$(mktemp)
-  echo "==> preparing the bundled image's PowerDNS (pdns-image/rootfs.sh; about a minute the first time)" >&2
-  "$pdns_webhook_repo/pdns-image/rootfs.sh" "$pdns_webhook_cache/trixie-rootfs" >"$log" 2>&1 ||
+  echo "==> preparing the bundled image's PowerDNS on Debian $suite (pdns-image/rootfs.sh; a minute or two the first time)" >&2
+  "$pdns_webhook_repo/pdns-image/rootfs.sh" "$pdns_webhook_cache/$suite-rootfs" "$suite" >"$log" 2>&1 ||
     { tail -n 30 "$log" >&2; rm -f "$log"; host_fail "pdns-image/rootfs.sh failed"; }
   echo "    $(tail -n 1 "$log")" >&2
   rm -f "$log"

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace Webhook;
 
-/// <summary>Command-line flags named like the Go apiserver's and cert-manager's webhook (DESIGN.md decision 10).</summary>
+/// <summary>Command-line flags named like the Go apiserver's and cert-manager's webhook (docs/architecture.md decision 10).</summary>
 internal static partial class Flags
 {
     private static readonly Dictionary<string, string> Switches = new()

@@ -132,7 +132,7 @@ public sealed class ClusterIssuerTests(ChartRenderer chart)
         error.Should().Contain(message);
     }
 
-    /// <summary>cert-manager's call (CONTRACT.md 1.3): "success", or the failure message, or the HTTP status.</summary>
+    /// <summary>cert-manager's call (docs/contract.md 1.3): "success", or the failure message, or the HTTP status.</summary>
     private static async Task<string> SolveAsync(HttpClient certManager, string path, string action, string fqdn, JsonObject config)
     {
         var body = new JsonObject

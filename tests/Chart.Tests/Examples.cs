@@ -1,4 +1,4 @@
-using Webhook.Challenges;
+using Webhook.Issuers;
 
 namespace Chart.Tests;
 

@@ -95,7 +95,7 @@ public abstract class PowerDnsServer : IAsyncLifetime
         GC.SuppressFinalize(this);
     }
 
-    // SOA minimum 10 s: resolvers keep NXDOMAIN briefly (POWERDNS.md). A parent delegates to its child zones.
+    // SOA minimum 10 s: resolvers keep NXDOMAIN briefly (docs/powerdns.md). A parent delegates to its child zones.
     private static string ZoneFile(string zone) => $"""
         $ORIGIN {zone}
         $TTL 60

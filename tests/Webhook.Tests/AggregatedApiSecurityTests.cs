@@ -13,7 +13,7 @@ using Webhook.Security;
 namespace Webhook.Tests;
 
 /// <summary>
-/// Only kube-apiserver's aggregator, acting for an authorized user, reaches the solver (CONTRACT.md 3, 8.3, 8.4):
+/// Only kube-apiserver's aggregator, acting for an authorized user, reaches the solver (docs/contract.md 3, 8.3, 8.4):
 /// front-proxy authentication, delegated authorization, and the serving certificate the aggregator verifies.
 /// </summary>
 public sealed class AggregatedApiSecurityTests(DebianPowerDnsServer pdns) : WebhookTest(pdns)

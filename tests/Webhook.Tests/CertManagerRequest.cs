@@ -4,7 +4,7 @@ namespace Webhook.Tests;
 
 internal static class CertManagerRequest
 {
-    /// <summary>cert-manager's request body, field for field (CONTRACT.md 1.3): no apiVersion or kind, uid "", a trailing newline.</summary>
+    /// <summary>cert-manager's request body, field for field (docs/contract.md 1.3): no apiVersion or kind, uid "", a trailing newline.</summary>
     public static string Body(string action, string fqdn, string key, string resourceNamespace, JsonNode config, string? resolvedZone = null)
     {
         var request = new JsonObject

@@ -1,7 +1,7 @@
 namespace Webhook.Tests;
 
 /// <summary>
-/// The load that breaks naive solvers (POWERDNS.md): 4.7 fails most concurrent SQLite writes and loses values to
+/// The load that breaks naive solvers (docs/powerdns.md): 4.7 fails most concurrent SQLite writes and loses values to
 /// read-modify-write races. Every call must succeed and every value must be served, then nothing may be left.
 /// </summary>
 public abstract class ConcurrencyTests(PowerDnsServer pdns) : WebhookTest(pdns)

@@ -6,7 +6,7 @@ using Webhook.Challenges;
 
 namespace Webhook.Tests;
 
-/// <summary>cert-manager's call must end with our message well before the Go framework's 34 s (DESIGN.md decision 7).</summary>
+/// <summary>cert-manager's call must end with our message well before the Go framework's 34 s (docs/architecture.md decision 7).</summary>
 public sealed class DeadlineTests(DebianPowerDnsServer pdns)
 {
     [Fact]

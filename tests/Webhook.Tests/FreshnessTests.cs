@@ -2,7 +2,7 @@ namespace Webhook.Tests;
 
 /// <summary>
 /// PowerDNS before 4.9.12 can rebuild its packet cache from a stale query cache while other clients query the name,
-/// then serve the old answer for the TTL (about one change in five under load, POWERDNS.md). When Present or CleanUp
+/// then serve the old answer for the TTL (about one change in five under load, docs/powerdns.md). When Present or CleanUp
 /// returns, the very next answer must already be the new one.
 /// </summary>
 public abstract class FreshnessTests(PowerDnsServer pdns) : WebhookTest(pdns)

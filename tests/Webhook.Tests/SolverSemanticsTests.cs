@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace Webhook.Tests;
 
-/// <summary>Multi-value TXT as a set (DESIGN.md decision 2), zone choice and allowedZones, judged by real DNS answers.</summary>
+/// <summary>Multi-value TXT as a set (docs/architecture.md decision 2), zone choice and allowedZones, judged by real DNS answers.</summary>
 public abstract class SolverSemanticsTests(PowerDnsServer pdns) : WebhookTest(pdns)
 {
     [Fact]

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 
 namespace Webhook.Tests;
 
-/// <summary>cert-manager's side of the HTTP contract (CONTRACT.md 1, 2): what it sends, what it must get back.</summary>
+/// <summary>cert-manager's side of the HTTP contract (docs/contract.md 1, 2): what it sends, what it must get back.</summary>
 public abstract class WireContractTests(PowerDnsServer pdns) : WebhookTest(pdns)
 {
     [Theory]

@@ -6,7 +6,7 @@ namespace Conformance.Tests;
 
 /// <summary>
 /// cert-manager's webhook solver client (pkg/issuer/acme/dns/webhook): <c>POST /apis/&lt;group&gt;/v1alpha1/&lt;solver&gt;</c>
-/// with the exact body, the answer read as cert-manager reads it (CONTRACT.md 1.6). Upstream's suite calls the Go
+/// with the exact body, the answer read as cert-manager reads it (docs/contract.md 1.6). Upstream's suite calls the Go
 /// solver in-process; here Present and CleanUp take the path they take in a cluster.
 /// </summary>
 internal sealed class CertManagerClient(HttpClient aggregator)

@@ -17,7 +17,7 @@ internal sealed record ChallengeRequest(
     public static string NewKey() => Base64Url.EncodeToString(SHA256.HashData(RandomNumberGenerator.GetBytes(32)));
 
     /// <summary>
-    /// The body cert-manager POSTs (CONTRACT.md 1.3), field for field and in its order: no apiVersion or kind, uid "",
+    /// The body cert-manager POSTs (docs/contract.md 1.3), field for field and in its order: no apiVersion or kind, uid "",
     /// type dns-01, and the trailing newline of Go's encoder.
     /// </summary>
     public string Body(string action) => new JsonObject

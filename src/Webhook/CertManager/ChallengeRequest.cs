@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Webhook.CertManager;
 
-/// <summary>cert-manager's ChallengeRequest (CONTRACT.md 1.3). <see cref="Uid"/> is always "" from cert-manager.</summary>
+/// <summary>cert-manager's ChallengeRequest (docs/contract.md 1.3). <see cref="Uid"/> is always "" from cert-manager.</summary>
 internal sealed record ChallengeRequest
 {
     public string Uid { get; init; } = "";

@@ -9,7 +9,7 @@ using Webhook.Api;
 namespace Webhook.Security;
 
 /// <summary>
-/// Authorizes like the Go apiserver (CONTRACT.md 3.5): system:masters always; in <c>Delegated</c> mode everyone else by a
+/// Authorizes like the Go apiserver (docs/contract.md 3.5): system:masters always; in <c>Delegated</c> mode everyone else by a
 /// SubjectAccessReview (resource attributes for the solver POST, non-resource ones for other paths), cached 10 s; in
 /// <c>AllowAuthenticated</c> mode any authenticated user. The anonymous user never reaches the solver.
 /// </summary>

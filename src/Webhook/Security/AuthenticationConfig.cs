@@ -5,7 +5,7 @@ namespace Webhook.Security;
 
 /// <summary>
 /// Who may authenticate, as kube-apiserver publishes it in kube-system/extension-apiserver-authentication
-/// (CONTRACT.md 3.3): the front-proxy CA, the CNs it may sign for, the identity header names; and the client CA.
+/// (docs/contract.md 3.3): the front-proxy CA, the CNs it may sign for, the identity header names; and the client CA.
 /// </summary>
 internal sealed record AuthenticationConfig(
     X509Certificate2Collection RequestHeaderCAs,

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Webhook.Security;
 
 /// <summary>
-/// The Go apiserver's delegating authenticator (CONTRACT.md 3.4), in its order: a front-proxy certificate (chains to the
+/// The Go apiserver's delegating authenticator (docs/contract.md 3.4), in its order: a front-proxy certificate (chains to the
 /// request-header CA, clientAuth usage, an allowed CN) makes the X-Remote-* headers the user; else a client certificate
 /// chaining to the client CA is the user (CN, groups from O); else a bearer token a TokenReview accepts (a Prometheus
 /// service account scraping /metrics); credentials that nothing accepts are a 401; none at all is the anonymous user,
