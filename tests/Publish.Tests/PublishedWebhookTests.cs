@@ -68,16 +68,17 @@ public sealed class PublishedWebhookTests(PublishedWebhook published, TrixiePowe
     // A container has its own PID namespace and /proc (CoreCLR cannot start without /proc): unshare gives both, privately.
     // TMPDIR keeps the runtime's diagnostics pipes in the test's directory, which is removed afterwards.
     // The aggregator acts for cert-manager's service account.
-    private static WebhookProcessOptions InRoot(Certificates pki, RootDirectory root) => WebhookProcessOptions.InCluster(pki, Group, root.InRoot("kubeconfig")) with
-    {
-        Command = ["unshare", "--mount", "--pid", "--fork", "--kill-child", $"--mount-proc={TrixiePowerDnsServer.RootFs}/proc",
-            "chroot", $"--userspec={ImageUser}", TrixiePowerDnsServer.RootFs, "/usr/bin/env", "-i", .. ImageEnvironment, $"TMPDIR={root.InRoot("")}",
-            root.InRoot("app/pdns-webhook")],
-        ServingCertificateFile = root.InRoot("tls.crt"),
-        ServingKeyFile = root.InRoot("tls.key"),
-        User = CertManager,
-        Groups = ["system:serviceaccounts"],
-    };
+    private static WebhookProcessOptions InRoot(Certificates pki, RootDirectory root) =>
+        WebhookProcessOptions.InCluster(pki, Group, root.InRoot("kubeconfig")) with
+        {
+            Command = ["unshare", "--mount", "--pid", "--fork", "--kill-child", $"--mount-proc={TrixiePowerDnsServer.RootFs}/proc",
+                "chroot", $"--userspec={ImageUser}", TrixiePowerDnsServer.RootFs, "/usr/bin/env", "-i", .. ImageEnvironment, $"TMPDIR={root.InRoot("")}",
+                root.InRoot("app/pdns-webhook")],
+            ServingCertificateFile = root.InRoot("tls.crt"),
+            ServingKeyFile = root.InRoot("tls.key"),
+            User = CertManager,
+            Groups = ["system:serviceaccounts"],
+        };
 
     // cert-manager's request body (no apiVersion or kind, uid ""); true when response.success is.
     private async Task<bool> SolveAsync(HttpClient client, string action, string fqdn, string key)

@@ -65,7 +65,8 @@ public sealed record WebhookProcessOptions(Certificates Pki, string GroupName)
         .. Command, "--group-name", GroupName, "--secure-port", port.ToString(CultureInfo.InvariantCulture), "--bind-address", "127.0.0.1",
         "--tls-cert-file", ServingCertificateFile, "--tls-private-key-file", ServingKeyFile,
         .. Flag("--solver-name", SolverName), .. Flag("--kubeconfig", Kubeconfig), .. Flag("--secrets-dir", SecretsDir),
-        .. Flag("--requestheader-client-ca-file", FrontProxyCaFile), .. Flag("--requestheader-allowed-names", FrontProxyCaFile is null ? null : "front-proxy-client"),
+        .. Flag("--requestheader-client-ca-file", FrontProxyCaFile),
+        .. Flag("--requestheader-allowed-names", FrontProxyCaFile is null ? null : "front-proxy-client"),   // kubeadm's CN
         .. Flag("--authorization-mode", AuthorizationMode), .. Flags,
     ];
 
