@@ -9,7 +9,7 @@ internal static class Footprint
     /// Starts the build <paramref name="starts"/> times: time from process start to /readyz 200, and memory after a few
     /// idle seconds; the last instance then takes one burst (80 Presents and CleanUps) and is measured again.
     /// </summary>
-    public static async Task<FootprintResult> MeasureAsync(Build build, Pki pki, string secretsDir, PowerDns pdns, int starts)
+    public static async Task<FootprintResult> MeasureAsync(Build build, Certificates pki, string secretsDir, PowerDns pdns, int starts)
     {
         List<double> ready = [], rss = [], privateMb = [];
         (double Rss, double Private) afterBurst = (double.NaN, double.NaN);
@@ -17,7 +17,7 @@ internal static class Footprint
         for (var i = 0; i < starts; i++)
         {
             await using var webhook = await Webhook.StartAsync(build, pki, secretsDir);
-            ready.Add(webhook.ReadyMs);
+            ready.Add(webhook.ReadyAfter.TotalMilliseconds);
             await Task.Delay(TimeSpan.FromSeconds(3));   // idle: let start-up work and tiered compilation settle before reading memory
             var idle = Memory(webhook.Process.Id);
             rss.Add(idle.RssMb);

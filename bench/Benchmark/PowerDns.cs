@@ -89,8 +89,8 @@ internal sealed class PowerDns : IAsyncDisposable
         }
 
         var server = new PowerDns(process, hostDirectory, apiPort, apiKey);
-        await Poll.UntilAsync("PowerDNS API", process, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100),
-            async () => (await server.Api.GetAsync(new Uri("/api/v1/servers/localhost", UriKind.Relative))).IsSuccessStatusCode);
+        await Eventually.ReturnsAsync(async () => (await server.Api.GetAsync(new Uri("/api/v1/servers/localhost", UriKind.Relative))).IsSuccessStatusCode,
+            ok => ok, TimeSpan.FromSeconds(30), process.ToString);
         var info = await server.Api.GetFromJsonAsync<JsonObject>(new Uri("/api/v1/servers/localhost", UriKind.Relative));
         server.Version = info?["version"]?.GetValue<string>() ?? "?";
         return server;

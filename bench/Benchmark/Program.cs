@@ -6,7 +6,7 @@ var work = Directory.CreateTempSubdirectory("pdns-webhook-bench-").FullName;
 try
 {
     var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
-    using var pki = new Pki(work);
+    using var pki = new Certificates();
     var secretsDir = Path.Combine(work, "secrets");
     var apiKey = Workloads.Key();
     Webhook.WriteSecret(secretsDir, apiKey);

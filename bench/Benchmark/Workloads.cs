@@ -31,7 +31,7 @@ internal static class Workloads
     /// Present+CleanUp of one fresh name through the webhook, and the same edit as the fewest direct calls, alternated
     /// (and their order swapped each pair) so both see the same machine. The first <paramref name="warmup"/> pairs are not counted.
     /// </summary>
-    public static async Task<OverheadResult> OverheadAsync(Webhook webhook, PowerDns pdns, bool atomic, int samples, int warmup)
+    public static async Task<OverheadResult> OverheadAsync(WebhookProcess webhook, PowerDns pdns, bool atomic, int samples, int warmup)
     {
         List<double> viaWebhook = [], direct = [], anonymous = [], authenticated = [];
         var errors = 0;
@@ -39,7 +39,7 @@ internal static class Workloads
         async Task<double> GetAsync(string path)
         {
             var started = Stopwatch.GetTimestamp();
-            using var response = await webhook.Client.GetAsync(new Uri(path, UriKind.Relative));
+            using var response = await webhook.Aggregator.GetAsync(new Uri(path, UriKind.Relative));
             errors += response.IsSuccessStatusCode ? 0 : 1;
             return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         }
@@ -110,7 +110,7 @@ internal static class Workloads
     /// as done whose value PowerDNS does not hold afterwards (or never got); leftovers are values still there after CleanUp.
     /// </summary>
     public static async Task<(double PresentMs, double CleanUpMs, int Errors, int Lost, int Leftover, string? FirstError)> BurstAsync(
-        string contender, Webhook? webhook, PowerDns pdns, string label)
+        string contender, WebhookProcess? webhook, PowerDns pdns, string label)
     {
         var challenges = Enumerable.Range(0, 60).Select(i => (Fqdn: $"_acme-challenge.{label}-n{i}.{PowerDns.Zone}", Key: Key()))
             .Concat(Enumerable.Range(0, 20).Select(_ => (Fqdn: $"_acme-challenge.{label}-shared.{PowerDns.Zone}", Key: Key()))).ToArray();

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace PowerDnsClient.Tests;
@@ -12,14 +13,20 @@ public sealed class EndpointTests(DebianPowerDnsServer pdns) : IAsyncLifetime
 {
     private readonly ServiceProvider _services = new ServiceCollection().AddPowerDnsClient().BuildServiceProvider();
     private readonly TestCertificates _certificates = new();
+    private X509Certificate2 _proxyCertificate = null!;
     private ApiProxy _proxy = null!;
 
-    public async ValueTask InitializeAsync() => _proxy = await ApiProxy.StartAsync(pdns, _certificates);
+    public async ValueTask InitializeAsync()
+    {
+        _proxyCertificate = _certificates.Server();
+        _proxy = await ApiProxy.StartGatewayAsync(pdns, _proxyCertificate);
+    }
 
     public async ValueTask DisposeAsync()
     {
         await _proxy.DisposeAsync();
         await _services.DisposeAsync();
+        _proxyCertificate.Dispose();
         _certificates.Dispose();
     }
 
@@ -28,7 +35,7 @@ public sealed class EndpointTests(DebianPowerDnsServer pdns) : IAsyncLifetime
         {
             ApiKeyHeaderName = "Authorization",
             ApiKeyScheme = "Bearer",
-            Headers = headers ?? new Dictionary<string, string> { ["X-Tenant"] = "qa" },
+            Headers = headers ?? new Dictionary<string, string> { [ApiProxy.TenantHeader] = ApiProxy.Tenant },
             CaBundle = caBundle,
         });
 
@@ -64,7 +71,7 @@ public sealed class EndpointTests(DebianPowerDnsServer pdns) : IAsyncLifetime
     {
         var call = () => Api(_certificates.CaPem, headers: new Dictionary<string, string>()).GetServerAsync("localhost");
 
-        (await call.Should().ThrowAsync<PowerDnsException>()).Which.Error.Should().Be("proxy: missing bearer token or X-Tenant");
+        (await call.Should().ThrowAsync<PowerDnsException>()).Which.Error.Should().Be("proxy: missing X-Tenant: qa");
     }
 
     [Fact]

@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Net.Http.Json;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 
 namespace Publish.Tests;
@@ -27,25 +24,17 @@ public sealed class PublishedWebhookTests(PublishedWebhook published, TrixiePowe
     [Fact]
     public async Task PublishedBinarySolvesChallengesInADebianRootWithoutDotnet()
     {
-        using var servingCa = new TestCertificates("pdns-webhook-ca");
-        using var frontProxyCa = new TestCertificates("front-proxy-ca");
+        using var pki = new Certificates();
         await using var kube = await FakeKubeApi.StartAsync();
-        foreach (var (key, value) in FrontProxySettings(frontProxyCa))
-        {
-            kube.AuthenticationConfigMap[key] = value;
-        }
-
+        kube.PublishAuthentication(pki.FrontProxyCa);
         kube.Secrets[("cert-manager", "pdns-api-key")] = new() { ["api-key"] = pdns.ApiKey };
         await using var root = await RootDirectory.CreateAsync(published.Directory);
-        using var serving = servingCa.Server("pdns-webhook.cert-manager.svc");
-        root.WriteFile("tls.crt", serving.ExportCertificatePem());
-        root.WriteFile("tls.key", (serving.GetECDsaPrivateKey() ?? throw new InvalidOperationException("no serving key")).ExportPkcs8PrivateKeyPem());
+        root.WriteFile("tls.crt", await File.ReadAllTextAsync(pki.ServingCertificateFile));
+        root.WriteFile("tls.key", await File.ReadAllTextAsync(pki.ServingKeyFile));
         root.WriteFile("kubeconfig", await File.ReadAllTextAsync(kube.Kubeconfig));
         await root.GiveToAsync(ImageUser);
-        var port = Ports.GetFree();
-        await using var webhook = StartInRoot(root, port);
-        using var client = AggregatorClient(port, servingCa, frontProxyCa.Client("front-proxy-client"));
-        await Eventually.ReturnsAsync(() => client.GetAsync("/readyz"), r => r.IsSuccessStatusCode, TimeSpan.FromSeconds(30), webhook.ToString);
+        await using var webhook = await WebhookProcess.StartAsync(InRoot(pki, root));
+        var client = webhook.Aggregator;
         var fqdn = $"_acme-challenge.published-{Guid.NewGuid():N}.example.test.";
         var dns = new DnsProbe(pdns.DnsPort);
 
@@ -59,8 +48,8 @@ public sealed class PublishedWebhookTests(PublishedWebhook published, TrixiePowe
         cleanedUp.Should().BeTrue(webhook.ToString());
         afterCleanUp.IsNxDomain.Should().BeTrue(afterCleanUp.ToString());
         kube.ReceivedReviews.Select(r => r["spec"]?["user"]?.GetValue<string>()).Should().Contain(CertManager);
-        webhook.Output.Should().NotContain("Overriding address", "the image serves HTTPS on --secure-port only");
-        webhook.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().AllSatisfy(line => line.Should().StartWith("{"),
+        webhook.Process.Output.Should().NotContain("Overriding address", "the image serves HTTPS on --secure-port only");
+        webhook.Process.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().AllSatisfy(line => line.Should().StartWith("{"),
             "in a container every log line is a JSON object");
     }
 
@@ -78,40 +67,18 @@ public sealed class PublishedWebhookTests(PublishedWebhook published, TrixiePowe
 
     // A container has its own PID namespace and /proc (CoreCLR cannot start without /proc): unshare gives both, privately.
     // TMPDIR keeps the runtime's diagnostics pipes in the test's directory, which is removed afterwards.
-    private static ChildProcess StartInRoot(RootDirectory root, int port) => new("unshare", [
-        "--mount", "--pid", "--fork", "--kill-child", $"--mount-proc={TrixiePowerDnsServer.RootFs}/proc",
-        "chroot", $"--userspec={ImageUser}", TrixiePowerDnsServer.RootFs, "/usr/bin/env", "-i", .. ImageEnvironment, $"TMPDIR={root.InRoot("")}",
-        root.InRoot("app/pdns-webhook"), "--group-name", Group, "--secure-port", port.ToString(CultureInfo.InvariantCulture), "--bind-address", "127.0.0.1",
-        "--tls-cert-file", root.InRoot("tls.crt"), "--tls-private-key-file", root.InRoot("tls.key"), "--kubeconfig", root.InRoot("kubeconfig")]);
-
-    private static Dictionary<string, string> FrontProxySettings(TestCertificates frontProxyCa) => new()
-    {
-        ["requestheader-client-ca-file"] = frontProxyCa.CaPem,
-        ["requestheader-allowed-names"] = """["front-proxy-client"]""",
-        ["requestheader-username-headers"] = """["X-Remote-User"]""",
-        ["requestheader-group-headers"] = """["X-Remote-Group"]""",
-        ["requestheader-extra-headers-prefix"] = """["X-Remote-Extra-"]""",
-    };
-
-    // As kube-apiserver's aggregator: verifies the serving certificate, presents the front-proxy one, says for whom it acts.
-    private static HttpClient AggregatorClient(int port, TestCertificates servingCa, X509Certificate2 frontProxyClient)
-    {
-        var handler = new SocketsHttpHandler
+    // The aggregator acts for cert-manager's service account.
+    private static WebhookProcessOptions InRoot(Certificates pki, RootDirectory root) =>
+        WebhookProcessOptions.InCluster(pki, Group, root.InRoot("kubeconfig")) with
         {
-            SslOptions =
-            {
-                ClientCertificates = [frontProxyClient],
-                RemoteCertificateValidationCallback = (_, served, _, errors) =>
-                    (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None && served is X509Certificate2 leaf && servingCa.Issued(leaf),
-            },
+            Command = ["unshare", "--mount", "--pid", "--fork", "--kill-child", $"--mount-proc={TrixiePowerDnsServer.RootFs}/proc",
+                "chroot", $"--userspec={ImageUser}", TrixiePowerDnsServer.RootFs, "/usr/bin/env", "-i", .. ImageEnvironment, $"TMPDIR={root.InRoot("")}",
+                root.InRoot("app/pdns-webhook")],
+            ServingCertificateFile = root.InRoot("tls.crt"),
+            ServingKeyFile = root.InRoot("tls.key"),
+            User = CertManager,
+            Groups = ["system:serviceaccounts"],
         };
-        return new HttpClient(handler)
-        {
-            BaseAddress = new Uri($"https://127.0.0.1:{port}"),
-            Timeout = TimeSpan.FromSeconds(40),
-            DefaultRequestHeaders = { { "X-Remote-User", CertManager }, { "X-Remote-Group", "system:serviceaccounts" } },
-        };
-    }
 
     // cert-manager's request body (no apiVersion or kind, uid ""); true when response.success is.
     private async Task<bool> SolveAsync(HttpClient client, string action, string fqdn, string key)

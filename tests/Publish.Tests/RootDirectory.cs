@@ -40,7 +40,7 @@ internal sealed class RootDirectory : IAsyncDisposable
 
     private static async Task RunAsync(string command, string[] arguments)
     {
-        await using var process = new ChildProcess(command, arguments);
-        (await process.WaitForExitAsync(TimeSpan.FromMinutes(1))).Should().Be(0, process.ToString());
+        var result = await ChildProcess.RunAsync(command, arguments, TimeSpan.FromMinutes(1));
+        result.ExitCode.Should().Be(0, "{0} must succeed: {1}", command, result);
     }
 }

@@ -1,20 +1,27 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Transforms;
 
 namespace TestSupport;
 
 /// <summary>
-/// What users put in front of PowerDNS: HTTPS with a private CA, a path prefix, <c>Authorization: Bearer</c> instead
-/// of X-API-Key, a required extra header. It forwards to the real PowerDNS; it can first answer some calls with a
-/// given failure, to see the client's retries, and hold every call for <see cref="Delay"/>, to keep solves in flight.
+/// What users put in front of the PowerDNS API (which has no TLS of its own), as YARP on Kestrel: a TLS terminator with a
+/// certificate from a private CA, or a gateway under <see cref="Prefix"/> that wants <c>Authorization: Bearer</c> and a
+/// tenant header and holds the PowerDNS key itself. Either can first answer some calls with a given failure, to see the
+/// client's retries, and hold every call for <see cref="Delay"/>, to keep solves in flight.
 /// </summary>
 public sealed class ApiProxy : IAsyncDisposable
 {
-    public const string Prefix = "/pdns";
+    public const string Prefix = "/pdns-api";
     public const string Token = "proxy-token-123";
+    public const string TenantHeader = "X-Tenant";
+    public const string Tenant = "qa";
 
     private readonly WebApplication _app;
     private int _failuresLeft;
@@ -35,43 +42,72 @@ public sealed class ApiProxy : IAsyncDisposable
         _failuresLeft = count;
     }
 
-    public static async Task<ApiProxy> StartAsync(PowerDnsServer pdns, TestCertificates certificates)
+    /// <summary>HTTPS with <paramref name="certificate"/>, passing every request, X-API-Key included, to PowerDNS.</summary>
+    public static Task<ApiProxy> StartTlsAsync(PowerDnsServer pdns, X509Certificate2 certificate) =>
+        StartAsync(pdns, certificate, new RouteConfig { RouteId = "pdns", ClusterId = "pdns", Match = new() { Path = "/{**rest}" } }, "", _ => null);
+
+    /// <summary>
+    /// Under <see cref="Prefix"/>, HTTPS with <paramref name="certificate"/> or else plain HTTP: answers 401 unless the request
+    /// carries <c>Authorization: Bearer <paramref name="token"/></c> and the tenant header and no X-API-Key; forwards it with
+    /// PowerDNS's own key instead.
+    /// </summary>
+    public static Task<ApiProxy> StartGatewayAsync(PowerDnsServer pdns, X509Certificate2? certificate, string token = Token)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrelHttpsConfiguration();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(certificates.Server())));
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var proxy = new ApiProxy(app);
-        var upstream = pdns.Api();
-        app.Map(Prefix + "/{**rest}", async (HttpContext context, string rest) =>
-        {
-            Interlocked.Increment(ref proxy._requests);
-            await Task.Delay(proxy.Delay);   // a slow PowerDNS, not synchronisation
-            if (context.Request.Headers.Authorization != $"Bearer {Token}" || context.Request.Headers["X-Tenant"] != "qa")
-            {
-                return Results.Json(new { error = "proxy: missing bearer token or X-Tenant" }, statusCode: 401);
-            }
-
-            if (Interlocked.Decrement(ref proxy._failuresLeft) >= 0)
-            {
-                return Results.Content(proxy._failure.Body, "application/json", statusCode: proxy._failure.Status);
-            }
-
-            using var forward = new HttpRequestMessage(new HttpMethod(context.Request.Method), "/" + rest + context.Request.QueryString);
-            if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)   // PATCH bodies come chunked
-            {
-                forward.Content = new StreamContent(context.Request.Body);
-                forward.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(context.Request.ContentType ?? "application/json");
-            }
-
-            using var answer = await upstream.SendAsync(forward);
-            return Results.Content(await answer.Content.ReadAsStringAsync(), "application/json", statusCode: (int)answer.StatusCode);
-        });
-        await app.StartAsync();
-        proxy.Url = new Uri(app.Urls.Single().Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + Prefix);
-        return proxy;
+        var route = new RouteConfig { RouteId = "pdns", ClusterId = "pdns", Match = new() { Path = Prefix + "/{**rest}" } }
+            .WithTransformPathRemovePrefix(Prefix)
+            .WithTransformRequestHeaderRemove("Authorization")
+            .WithTransformRequestHeaderRemove(TenantHeader)
+            .WithTransformRequestHeader("X-API-Key", pdns.ApiKey, append: false);
+        return StartAsync(pdns, certificate, route, Prefix, request =>
+            request.Headers.Authorization != $"Bearer {token}" ? "missing or wrong bearer token"
+            : request.Headers[TenantHeader] != Tenant ? $"missing {TenantHeader}: {Tenant}"
+            : request.Headers.ContainsKey("X-API-Key") ? "X-API-Key sent to the proxy: the key belongs in Authorization"
+            : null);
     }
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    private static async Task<ApiProxy> StartAsync(PowerDnsServer pdns, X509Certificate2? certificate, RouteConfig route, string prefix,
+        Func<HttpRequest, string?> refusal)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (certificate is not null)
+            {
+                listen.UseHttps(certificate);   // Kestrel keeps using the certificate: the caller keeps it alive
+            }
+        }));
+        builder.Logging.ClearProviders();
+        var cluster = new ClusterConfig { ClusterId = "pdns", Destinations = new Dictionary<string, DestinationConfig> { ["pdns"] = new() { Address = pdns.ApiUrl.ToString() } } };
+        builder.Services.AddReverseProxy().LoadFromMemory([route], [cluster]);
+        var app = builder.Build();
+        var proxy = new ApiProxy(app);
+        app.MapReverseProxy(pipeline => pipeline.Use((context, next) => proxy.HandleAsync(context, next, refusal)));
+        await app.StartAsync();
+        proxy.Url = new Uri(app.Urls.Single().Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + prefix);
+        return proxy;
+    }
+
+    private async Task HandleAsync(HttpContext context, Func<Task> next, Func<HttpRequest, string?> refusal)
+    {
+        Interlocked.Increment(ref _requests);
+        await Task.Delay(Delay);   // a slow PowerDNS, not synchronisation
+        if (refusal(context.Request) is { } reason)
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            await context.Response.WriteAsJsonAsync(new { error = "proxy: " + reason });
+        }
+        else if (Interlocked.Decrement(ref _failuresLeft) >= 0)
+        {
+            context.Response.StatusCode = _failure.Status;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(_failure.Body);
+        }
+        else
+        {
+            await next();
+        }
+    }
 }

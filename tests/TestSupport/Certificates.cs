@@ -5,7 +5,7 @@ namespace TestSupport;
 /// <summary>
 /// A cluster's PKI as the webhook meets it: the front-proxy CA and its client certificate (CN front-proxy-client,
 /// as kubeadm makes it), the client CA, and the serving CA with the webhook's certificate for its Service name, written
-/// to files as cert-manager mounts them.
+/// to files as cert-manager mounts them; the front-proxy CA is written too, for --requestheader-client-ca-file.
 /// </summary>
 public sealed class Certificates : IDisposable
 {
@@ -18,6 +18,8 @@ public sealed class Certificates : IDisposable
     {
         ServingCertificateFile = Path.Combine(_directory, "tls.crt");
         ServingKeyFile = Path.Combine(_directory, "tls.key");
+        FrontProxyCaFile = Path.Combine(_directory, "front-proxy-ca.crt");
+        File.WriteAllText(FrontProxyCaFile, FrontProxyCa.CaPem);
         FrontProxyClient = FrontProxyCa.Client("front-proxy-client");
         WriteServing(ServingCa.Server(ServiceName, "pdns-webhook.cert-manager", "pdns-webhook"));
     }
@@ -33,6 +35,8 @@ public sealed class Certificates : IDisposable
     public string ServingCertificateFile { get; }
 
     public string ServingKeyFile { get; }
+
+    public string FrontProxyCaFile { get; }
 
     /// <summary>Replaces the serving certificate files, as the kubelet does when cert-manager renews the Secret.</summary>
     public void WriteServing(X509Certificate2 certificate)

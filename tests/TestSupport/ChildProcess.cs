@@ -3,11 +3,16 @@ using System.Text;
 
 namespace TestSupport;
 
-/// <summary>A child process whose output is kept for failure messages; stopped by its own handle, never by name.</summary>
+/// <summary>
+/// A child process whose output is kept for failure messages (interleaved, and stdout and stderr apart); stopped by its
+/// own handle, never by name. Long-lived servers are constructed; short-lived programs go through <see cref="RunAsync"/>.
+/// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
 
     public ChildProcess(string fileName, IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
     {
@@ -23,8 +28,8 @@ public sealed class ChildProcess : IAsyncDisposable
         }
 
         _process = new Process { StartInfo = start };
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.OutputDataReceived += (_, e) => Append(e.Data, _stdout);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data, _stderr);
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
@@ -34,18 +39,30 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    /// <summary>Standard output and standard error, interleaved as they came.</summary>
+    public string Output => Read(_output);
+
+    public string StandardOutput => Read(_stdout);
+
+    public string StandardError => Read(_stderr);
 
     public override string ToString() => $"{_process.StartInfo.FileName} (pid {_process.Id}{(HasExited ? $", exited {_process.ExitCode}" : "")}):\n{Output}";
+
+    /// <summary>Runs a program to its end under a deadline (killed and a <see cref="TimeoutException"/> after it).</summary>
+    public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan within,
+        IDictionary<string, string>? environment = null)
+    {
+        await using var process = new ChildProcess(fileName, arguments, environment);
+        try
+        {
+            var exitCode = await process.WaitForExitAsync(within);
+            return new ProcessResult(exitCode, process.StandardOutput, process.StandardError);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"did not finish within {within.TotalSeconds} s: {process}");
+        }
+    }
 
     public async Task<int> WaitForExitAsync(TimeSpan within)
     {
@@ -72,7 +89,15 @@ public sealed class ChildProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private void Append(string? line)
+    private string Read(StringBuilder text)
+    {
+        lock (_output)
+        {
+            return text.ToString();
+        }
+    }
+
+    private void Append(string? line, StringBuilder stream)
     {
         if (line is null)
         {
@@ -82,6 +107,7 @@ public sealed class ChildProcess : IAsyncDisposable
         lock (_output)
         {
             _output.AppendLine(line);
+            stream.AppendLine(line);
         }
     }
 }

@@ -3,7 +3,8 @@ namespace TestSupport;
 /// <summary>Polls a condition under a deadline: the only way tests wait. The pause is the poll interval, never the synchronisation.</summary>
 public static class Eventually
 {
-    public static async Task<T> ReturnsAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan within, Func<string>? describe = null)
+    public static async Task<T> ReturnsAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan within, Func<string>? describe = null,
+        TimeSpan? every = null)
     {
         var deadline = DateTimeOffset.UtcNow + within;
         while (true)
@@ -21,7 +22,7 @@ public static class Eventually
                 throw new TimeoutException($"not done within {within.TotalSeconds} s; {last}\n{describe?.Invoke()}");
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(100));
+            await Task.Delay(every ?? TimeSpan.FromMilliseconds(100));
         }
     }
 }

@@ -121,6 +121,23 @@ public sealed class FakeKubeApi : IAsyncDisposable
         return fake;
     }
 
+    /// <summary>
+    /// Fills extension-apiserver-authentication as kube-apiserver does: the front-proxy CA with kubeadm's allowed name and
+    /// header names, and the client CA when given.
+    /// </summary>
+    public void PublishAuthentication(TestCertificates frontProxyCa, TestCertificates? clientCa = null)
+    {
+        AuthenticationConfigMap["requestheader-client-ca-file"] = frontProxyCa.CaPem;
+        AuthenticationConfigMap["requestheader-allowed-names"] = "[\"front-proxy-client\"]";
+        AuthenticationConfigMap["requestheader-username-headers"] = "[\"X-Remote-User\"]";
+        AuthenticationConfigMap["requestheader-group-headers"] = "[\"X-Remote-Group\"]";
+        AuthenticationConfigMap["requestheader-extra-headers-prefix"] = "[\"X-Remote-Extra-\"]";
+        if (clientCa is not null)
+        {
+            AuthenticationConfigMap["client-ca-file"] = clientCa.CaPem;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.DisposeAsync();

@@ -17,21 +17,16 @@ public sealed class TrixiePowerDnsServer : PowerDnsServer
     {
         var pdns = File.ReadLines(Path.Combine(RootFs, "etc/passwd")).Select(l => l.Split(':')).Single(f => f[0] == "pdns");
         var user = $"{pdns[2]}:{pdns[3]}";
-        await using (var chown = new ChildProcess("chown", ["-R", user, Path.Combine(RootFs, directory.TrimStart('/'))]))
-        {
-            (await chown.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(0, chown.Output);
-        }
+        var chown = await ChildProcess.RunAsync("chown", ["-R", user, Path.Combine(RootFs, directory.TrimStart('/'))], TimeSpan.FromSeconds(30));
+        chown.ExitCode.Should().Be(0, chown.ToString());
 
         return new("chroot", [$"--userspec={user}", RootFs, "/usr/bin/env", "-i", .. environment.Select(e => $"{e.Key}={e.Value}"), "/bin/bash", entrypoint]);
     }
 
     public override async ValueTask InitializeAsync()
     {
-        await using (var build = new ChildProcess("/bin/bash", [Path.Combine(Repository.PdnsImage, "rootfs.sh"), RootFs]))
-        {
-            var exit = await build.WaitForExitAsync(TimeSpan.FromMinutes(10));
-            exit.Should().Be(0, "rootfs.sh must build the trixie root file system:\n{0}", build.Output);
-        }
+        var build = await ChildProcess.RunAsync("/bin/bash", [Path.Combine(Repository.PdnsImage, "rootfs.sh"), RootFs], TimeSpan.FromMinutes(10));
+        build.ExitCode.Should().Be(0, "rootfs.sh must build the trixie root file system:\n{0}", build);
 
         await base.InitializeAsync();
     }

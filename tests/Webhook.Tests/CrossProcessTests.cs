@@ -15,13 +15,11 @@ public sealed class CrossProcessTests(TrixiePowerDnsServer pdns) : IAsyncLifetim
 
     public async ValueTask InitializeAsync()
     {
-        var caFile = Path.Combine(_directory, "front-proxy-ca.crt");
-        await File.WriteAllTextAsync(caFile, _pki.FrontProxyCa.CaPem);
         Directory.CreateDirectory(Path.Combine(_directory, "secrets", "cert-manager", "pdns"));
         await File.WriteAllTextAsync(Path.Combine(_directory, "secrets", "cert-manager", "pdns", "api-key"), pdns.ApiKey);
         var started = await Task.WhenAll(
-            WebhookProcess.StartAsync(_pki, caFile, Path.Combine(_directory, "secrets")),
-            WebhookProcess.StartAsync(_pki, caFile, Path.Combine(_directory, "secrets")));
+            WebhookReplica.StartAsync(_pki, Path.Combine(_directory, "secrets")),
+            WebhookReplica.StartAsync(_pki, Path.Combine(_directory, "secrets")));
         (_first, _second) = (started[0], started[1]);
     }
 

@@ -84,16 +84,14 @@ public sealed class HookModeTests(DebianPowerDnsServer pdns) : IDisposable
     public async Task ViaARunningWebhookTheHookActsAsCertManagerAndTheAggregator()
     {
         using var pki = new Certificates();
-        var caFile = Path.Combine(_secrets, "front-proxy-ca.crt");
         var clientCert = Path.Combine(_secrets, "client.crt");
         var clientKey = Path.Combine(_secrets, "client.key");
         var servingCa = Path.Combine(_secrets, "serving-ca.crt");
-        await File.WriteAllTextAsync(caFile, pki.FrontProxyCa.CaPem);
         await File.WriteAllTextAsync(clientCert, pki.FrontProxyClient.ExportCertificatePem());
         await File.WriteAllTextAsync(clientKey, pki.FrontProxyClient.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
         await File.WriteAllTextAsync(servingCa, pki.ServingCa.CaPem);
         var environment = Environment();
-        await using var server = await WebhookProcess.StartAsync(pki, caFile, _secrets);
+        await using var server = await WebhookReplica.StartAsync(pki, _secrets);
         var domain = UniqueDomain();
         string[] via = ["--via", $"https://localhost:{server.Port}", "--client-cert", clientCert, "--client-key", clientKey, "--ca-file", servingCa,
             "--group-name", WebhookHarness.Group, "--namespace", "default"];

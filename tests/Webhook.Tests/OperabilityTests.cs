@@ -57,21 +57,19 @@ public sealed class OperabilityTests(DebianPowerDnsServer pdns) : WebhookTest(pd
     {
         using var pki = new Certificates();
         var directory = Directory.CreateTempSubdirectory("logs-").FullName;
-        var caFile = Path.Combine(directory, "ca.crt");
-        await File.WriteAllTextAsync(caFile, pki.FrontProxyCa.CaPem);
         Directory.CreateDirectory(Path.Combine(directory, "secrets", "cert-manager", "pdns"));
         await File.WriteAllTextAsync(Path.Combine(directory, "secrets", "cert-manager", "pdns", "api-key"), Pdns.ApiKey);
         var config = new JsonObject { ["host"] = Pdns.ApiUrl.ToString(), ["apiKeySecretRef"] = new JsonObject { ["name"] = "pdns", ["key"] = "api-key" } };
         var name = WebhookHarness.UniqueName();
 
-        await using (var webhook = await WebhookProcess.StartAsync(pki, caFile, Path.Combine(directory, "secrets"), "--log-format", "json"))
+        await using (var webhook = await WebhookReplica.StartAsync(pki, Path.Combine(directory, "secrets"), "--log-format", "json"))
         {
-            webhook.Http.DefaultRequestHeaders.Add("Audit-Id", "audit-4711");
+            webhook.Aggregator.DefaultRequestHeaders.Add("Audit-Id", "audit-4711");
             (await webhook.SolveAsync("Present", name, "v", config)).Success.Should().BeTrue();
-            await webhook.TerminateAsync();
-            (await webhook.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(0);
+            await webhook.Process.TerminateAsync();
+            (await webhook.Process.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(0);
 
-            var lines = webhook.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var lines = webhook.Process.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             lines.Should().OnlyContain(line => line.TrimStart().StartsWith('{'), "in JSON mode every line is one JSON object");
             var solved = lines.Select(l => JsonNode.Parse(l)!).Should().ContainSingle(l => l["Category"]!.GetValue<string>().EndsWith("ChallengeSolver", StringComparison.Ordinal)).Subject;
             var state = solved["State"]!;
@@ -82,7 +80,7 @@ public sealed class OperabilityTests(DebianPowerDnsServer pdns) : WebhookTest(pd
             state["Outcome"]!.GetValue<string>().Should().Be("success");
             state["ElapsedMs"].Should().NotBeNull();
             solved["Scopes"]!.AsArray().Select(s => s?["CorrelationId"]?.GetValue<string>()).Should().Contain("audit-4711");
-            webhook.Output.Should().NotContain(Pdns.ApiKey);
+            webhook.Process.Output.Should().NotContain(Pdns.ApiKey);
         }
 
         Directory.Delete(directory, recursive: true);

@@ -11,11 +11,10 @@ public sealed class ShutdownTests(DebianPowerDnsServer pdns)
     {
         using var pki = new Certificates();
         using var proxyCa = new TestCertificates("proxy-ca");
-        await using var slowPowerDns = await ApiProxy.StartAsync(pdns, proxyCa);
+        using var proxyCertificate = proxyCa.Server();
+        await using var slowPowerDns = await ApiProxy.StartGatewayAsync(pdns, proxyCertificate);
         slowPowerDns.Delay = TimeSpan.FromMilliseconds(500);
         var directory = Directory.CreateTempSubdirectory("shutdown-").FullName;
-        var caFile = Path.Combine(directory, "ca.crt");
-        await File.WriteAllTextAsync(caFile, pki.FrontProxyCa.CaPem);
         Directory.CreateDirectory(Path.Combine(directory, "secrets", "cert-manager", "pdns"));
         await File.WriteAllTextAsync(Path.Combine(directory, "secrets", "cert-manager", "pdns", "api-key"), ApiProxy.Token);
         var config = new JsonObject
@@ -24,19 +23,19 @@ public sealed class ShutdownTests(DebianPowerDnsServer pdns)
             ["apiKeySecretRef"] = new JsonObject { ["name"] = "pdns", ["key"] = "api-key" },
             ["apiKeyHeaderName"] = "Authorization",
             ["apiKeyScheme"] = "Bearer",
-            ["headers"] = new JsonObject { ["X-Tenant"] = "qa" },
+            ["headers"] = new JsonObject { [ApiProxy.TenantHeader] = ApiProxy.Tenant },
             ["caBundle"] = proxyCa.CaPem,
         };
         var names = Enumerable.Range(0, 20).Select(_ => WebhookHarness.UniqueName()).ToList();
-        await using var webhook = await WebhookProcess.StartAsync(pki, caFile, Path.Combine(directory, "secrets"));
+        await using var webhook = await WebhookReplica.StartAsync(pki, Path.Combine(directory, "secrets"));
         using var metrics = AggregatorClient.Create(webhook.Port, pki.ServingCa, pki.FrontProxyClient, "system:kube-aggregator", [KubernetesUser.Masters]);
 
         var presents = names.Select(name => webhook.SolveAsync("Present", name, "in-flight", config)).ToList();
         await Eventually.ReturnsAsync(async () => Exposition.Parse(await metrics.GetStringAsync("/metrics")).Sum("http_server_active_requests", ("http_request_method", "POST")),
             active => active >= 20, TimeSpan.FromSeconds(30), webhook.ToString);
-        await webhook.TerminateAsync();
+        await webhook.Process.TerminateAsync();
         var results = await Task.WhenAll(presents);
-        var exitCode = await webhook.WaitForExitAsync(TimeSpan.FromSeconds(40));
+        var exitCode = await webhook.Process.WaitForExitAsync(TimeSpan.FromSeconds(40));
 
         results.Where(r => !r.Success).Should().BeEmpty();
         foreach (var name in names)
@@ -44,7 +43,7 @@ public sealed class ShutdownTests(DebianPowerDnsServer pdns)
             (await new DnsProbe(pdns.DnsPort).TxtAsync(name)).Values.Should().Equal("in-flight");
         }
 
-        exitCode.Should().Be(0, webhook.Output);
+        exitCode.Should().Be(0, webhook.Process.Output);
         Directory.Delete(directory, recursive: true);
     }
 }

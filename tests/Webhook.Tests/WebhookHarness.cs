@@ -71,12 +71,7 @@ internal sealed class WebhookHarness : IAsyncDisposable
     {
         var kube = await FakeKubeApi.StartAsync();
         var certificates = new Certificates();
-        kube.AuthenticationConfigMap["requestheader-client-ca-file"] = certificates.FrontProxyCa.CaPem;
-        kube.AuthenticationConfigMap["requestheader-allowed-names"] = "[\"front-proxy-client\"]";
-        kube.AuthenticationConfigMap["requestheader-username-headers"] = "[\"X-Remote-User\"]";
-        kube.AuthenticationConfigMap["requestheader-group-headers"] = "[\"X-Remote-Group\"]";
-        kube.AuthenticationConfigMap["requestheader-extra-headers-prefix"] = "[\"X-Remote-Extra-\"]";
-        kube.AuthenticationConfigMap["client-ca-file"] = certificates.ClientCa.CaPem;
+        kube.PublishAuthentication(certificates.FrontProxyCa, certificates.ClientCa);
         var all = new Dictionary<string, string>
         {
             ["Webhook:GroupName"] = Group,

@@ -11,7 +11,7 @@ namespace Conformance.Tests;
 /// </summary>
 internal sealed class CertManagerClient(HttpClient aggregator)
 {
-    private const string SolverPath = $"/apis/{WebhookProcess.Group}/v1alpha1/{WebhookProcess.Solver}";
+    private const string SolverPath = $"/apis/{ConformanceStack.Group}/v1alpha1/{ConformanceStack.Solver}";
 
     public Task PresentAsync(ChallengeRequest ch) => SolveAsync("Present", ch);
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Builder;
 
 namespace Conformance.Tests;
 
@@ -11,9 +10,11 @@ namespace Conformance.Tests;
 public sealed class ConformanceStack : IAsyncLifetime
 {
     public const string CertManager = "system:serviceaccount:cert-manager:cert-manager";
+    public const string Group = "acme.example.test";
+    public const string Solver = "pdns";
 
     private readonly ConcurrentDictionary<(PowerDnsServer, string), Lazy<Task<ApiEndpoint>>> _endpoints = new();
-    private readonly ConcurrentBag<WebApplication> _proxies = [];
+    private readonly ConcurrentBag<ApiProxy> _proxies = [];
     private readonly ConcurrentDictionary<string, bool> _namespaces = new();
     private readonly Certificates _pki = new();
     private readonly TestCertificates _apiCa = new("pdns-api-ca");
@@ -27,13 +28,13 @@ public sealed class ConformanceStack : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _kube = await FakeKubeApi.StartAsync();
-        _kube.AuthenticationConfigMap["requestheader-client-ca-file"] = _pki.FrontProxyCa.CaPem;
-        _kube.AuthenticationConfigMap["requestheader-allowed-names"] = "[\"front-proxy-client\"]";
-        _kube.AuthenticationConfigMap["requestheader-username-headers"] = "[\"X-Remote-User\"]";
-        _kube.AuthenticationConfigMap["requestheader-group-headers"] = "[\"X-Remote-Group\"]";
-        _kube.AuthenticationConfigMap["requestheader-extra-headers-prefix"] = "[\"X-Remote-Extra-\"]";
-        _kube.AuthenticationConfigMap["client-ca-file"] = _pki.ClientCa.CaPem;
-        _webhook = await WebhookProcess.StartAsync(_pki, _kube, CertManager);
+        _kube.PublishAuthentication(_pki.FrontProxyCa, _pki.ClientCa);
+        _webhook = await WebhookProcess.StartAsync(WebhookProcessOptions.InCluster(_pki, Group, _kube.Kubeconfig) with
+        {
+            SolverName = Solver,
+            User = CertManager,
+            ReadyWithin = TimeSpan.FromSeconds(60),
+        });
     }
 
     /// <summary>Where and how the webhook reaches <paramref name="pdns"/>'s API in <paramref name="variant"/> (a testdata folder).</summary>
@@ -88,14 +89,14 @@ public sealed class ConformanceStack : IAsyncLifetime
             case Variants.Http:
                 return new ApiEndpoint(pdns.ApiUrl, pdns.ApiKey, _apiCa.CaPem);
             case Variants.HttpsCaBundle:
-                var (tls, tlsUrl) = await ApiProxy.StartTlsAsync(pdns, _apiCa.Server());   // Kestrel keeps using the certificate
+                var tls = await ApiProxy.StartTlsAsync(pdns, _apiCa.Server());
                 _proxies.Add(tls);
-                return new ApiEndpoint(tlsUrl, pdns.ApiKey, _apiCa.CaPem);
+                return new ApiEndpoint(tls.Url, pdns.ApiKey, _apiCa.CaPem);
             case Variants.ProxyBearerPrefix:
                 var token = "token-" + Guid.NewGuid().ToString("N");
-                var (gateway, gatewayUrl) = await ApiProxy.StartBearerAsync(pdns, token);
+                var gateway = await ApiProxy.StartGatewayAsync(pdns, certificate: null, token);
                 _proxies.Add(gateway);
-                return new ApiEndpoint(gatewayUrl, token, _apiCa.CaPem);
+                return new ApiEndpoint(gateway.Url, token, _apiCa.CaPem);
             default:
                 throw new ArgumentOutOfRangeException(nameof(variant), variant, "no such testdata folder");
         }

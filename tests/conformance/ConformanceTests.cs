@@ -139,7 +139,7 @@ public sealed class ConformanceTests(DebianPowerDnsServer pdns47, TrixiePowerDns
         report.Cells.Should().OnlyContain(cell => cell.Passed, "every cell must pass:\n{0}", table);
         if (report.Cells.Count > 0)
         {
-            reviews.Should().Contain((ConformanceStack.CertManager, WebhookProcess.Solver),
+            reviews.Should().Contain((ConformanceStack.CertManager, ConformanceStack.Solver),
                 "the cells reached the webhook as cert-manager does, through delegated authorization (a SubjectAccessReview)");
         }
     }
