@@ -35,3 +35,5 @@ public abstract class ConcurrencyTests(PowerDnsServer pdns) : WebhookTest(pdns)
 public sealed class ConcurrencyOnPowerDns47(DebianPowerDnsServer pdns) : ConcurrencyTests(pdns);
 
 public sealed class ConcurrencyOnPowerDns49(TrixiePowerDnsServer pdns) : ConcurrencyTests(pdns);
+
+public sealed class ConcurrencyOnPowerDns51(ForkyPowerDnsServer pdns) : ConcurrencyTests(pdns);

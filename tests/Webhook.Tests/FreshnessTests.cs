@@ -46,3 +46,5 @@ public abstract class FreshnessTests(PowerDnsServer pdns) : WebhookTest(pdns)
 public sealed class FreshnessOnPowerDns47(DebianPowerDnsServer pdns) : FreshnessTests(pdns);
 
 public sealed class FreshnessOnPowerDns49(TrixiePowerDnsServer pdns) : FreshnessTests(pdns);
+
+public sealed class FreshnessOnPowerDns51(ForkyPowerDnsServer pdns) : FreshnessTests(pdns);

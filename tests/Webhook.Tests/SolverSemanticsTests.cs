@@ -14,7 +14,7 @@ public abstract class SolverSemanticsTests(PowerDnsServer pdns) : WebhookTest(pd
         await Webhook.PresentAsync(name, "v");
         await Webhook.CleanUpAsync(name, "v");
 
-        var expected = Pdns is TrixiePowerDnsServer ? "Atomic" : "Replace";
+        var expected = Pdns is RootFsPowerDnsServer ? "Atomic" : "Replace";
         Webhook.Logs.Lines.Where(l => l.Contains($"TXT at {name}", StringComparison.Ordinal)).Should().HaveCount(2)
             .And.OnlyContain(l => l.Contains($"done with {expected}", StringComparison.Ordinal), "PowerDNS {0} is used with {1}", Pdns.Version, expected);
     }
@@ -163,7 +163,7 @@ public abstract class SolverSemanticsTests(PowerDnsServer pdns) : WebhookTest(pd
     {
         var name = WebhookHarness.UniqueName();
         var config = Webhook.Config(new { editStrategy = strategy });
-        var supported = strategy == "replace" || Pdns is TrixiePowerDnsServer;
+        var supported = strategy == "replace" || Pdns is RootFsPowerDnsServer;
 
         var present = await Webhook.PresentAsync(name, "v", config);
         var cleanUp = await Webhook.CleanUpAsync(name, "v", config);
@@ -200,3 +200,5 @@ public abstract class SolverSemanticsTests(PowerDnsServer pdns) : WebhookTest(pd
 public sealed class SolverSemanticsOnPowerDns47(DebianPowerDnsServer pdns) : SolverSemanticsTests(pdns);
 
 public sealed class SolverSemanticsOnPowerDns49(TrixiePowerDnsServer pdns) : SolverSemanticsTests(pdns);
+
+public sealed class SolverSemanticsOnPowerDns51(ForkyPowerDnsServer pdns) : SolverSemanticsTests(pdns);

@@ -121,3 +121,5 @@ public abstract class UserFacingErrorTests(PowerDnsServer pdns) : WebhookTest(pd
 public sealed class UserFacingErrorsOnPowerDns47(DebianPowerDnsServer pdns) : UserFacingErrorTests(pdns);
 
 public sealed class UserFacingErrorsOnPowerDns49(TrixiePowerDnsServer pdns) : UserFacingErrorTests(pdns);
+
+public sealed class UserFacingErrorsOnPowerDns51(ForkyPowerDnsServer pdns) : UserFacingErrorTests(pdns);

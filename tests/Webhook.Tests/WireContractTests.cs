@@ -120,3 +120,5 @@ public abstract class WireContractTests(PowerDnsServer pdns) : WebhookTest(pdns)
 public sealed class WireContractOnPowerDns47(DebianPowerDnsServer pdns) : WireContractTests(pdns);
 
 public sealed class WireContractOnPowerDns49(TrixiePowerDnsServer pdns) : WireContractTests(pdns);
+
+public sealed class WireContractOnPowerDns51(ForkyPowerDnsServer pdns) : WireContractTests(pdns);

@@ -1,5 +1,6 @@
 [assembly: AssemblyFixture(typeof(DebianPowerDnsServer))]
 [assembly: AssemblyFixture(typeof(TrixiePowerDnsServer))]
+[assembly: AssemblyFixture(typeof(ForkyPowerDnsServer))]
 [assembly: AssemblyFixture(typeof(Conformance.Tests.ConformanceStack))]
 [assembly: AssemblyFixture(typeof(Conformance.Tests.ConformanceReport))]
 

@@ -4,14 +4,14 @@ namespace Conformance.Tests;
 
 /// <summary>
 /// cert-manager's DNS-01 conformance suite (test/acme/suite.go) under upstream's names, in strict mode, then cases of
-/// our own that upstream never tests; every one against PowerDNS 4.7 and 4.9 in every solver-config variant (testdata/).
+/// our own that upstream never tests; every one against PowerDNS 4.7, 4.9 and 5.1 in every solver-config variant (testdata/).
 /// The last test prints the table of all cells.
 /// </summary>
 [TestMethodOrderer(typeof(DeclarationOrder))]
 [TestCaseOrderer(typeof(DeclarationOrder))]
-public sealed class ConformanceTests(DebianPowerDnsServer pdns47, TrixiePowerDnsServer pdns49, ConformanceStack stack, ConformanceReport report)
+public sealed class ConformanceTests(DebianPowerDnsServer pdns47, TrixiePowerDnsServer pdns49, ForkyPowerDnsServer pdns51, ConformanceStack stack, ConformanceReport report)
 {
-    public static MatrixTheoryData<string, string> Cells => new(["4.7", "4.9"], Variants.All);
+    public static MatrixTheoryData<string, string> Cells => new(["4.7", "4.9", "5.1"], Variants.All);
 
     [Theory]
     [MemberData(nameof(Cells))]
@@ -146,7 +146,7 @@ public sealed class ConformanceTests(DebianPowerDnsServer pdns47, TrixiePowerDns
 
     private async Task RunAsync(string name, string pdns, string variant, Func<ConformanceFixture, Task> test)
     {
-        var server = pdns == "4.7" ? (PowerDnsServer)pdns47 : pdns49;
+        var server = pdns switch { "4.7" => (PowerDnsServer)pdns47, "4.9" => pdns49, _ => pdns51 };
         var endpoint = await stack.EndpointAsync(server, variant);   // a proxy's start is not the case's time
         var time = Stopwatch.StartNew();
         var passed = false;
