@@ -21,7 +21,7 @@ public sealed class LeaseWriteLockTests : IAsyncLifetime
     private readonly WriteScope _scope = new("http://127.0.0.1:8081/ localhost", "example.test.");
     private FakeKubeApi _kube = null!;
 
-    private string LeaseName => LeaseWriteLock.Name(_scope);
+    private string LeaseName => Leases.Name(_scope);
 
     public async ValueTask InitializeAsync() => _kube = await FakeKubeApi.StartAsync();
 

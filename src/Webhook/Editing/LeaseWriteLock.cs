@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -26,20 +24,17 @@ internal sealed class LeaseWriteLock(IKubernetes kubernetes, string @namespace, 
     private static readonly TimeSpan LastBackoff = TimeSpan.FromMilliseconds(400);
     private readonly InProcessWriteLock _local = new();
     private readonly ConcurrentDictionary<string, (string? Version, string? Holder, long At)> _seen = new();
+    private readonly int _durationSeconds = (int)duration.TotalSeconds;
 
     /// <summary>The pod (POD_NAME, else the host name, which is the pod's name in Kubernetes) and this process.</summary>
     public string Identity { get; } =
         $"{(Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod ? pod : Environment.MachineName)}_{Guid.NewGuid().ToString("N")[..8]}";
 
-    /// <summary>A DNS label derived from the scope: server URLs and zone names do not fit a Lease's name.</summary>
-    public static string Name(WriteScope scope) =>
-        "pdns-webhook-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(scope.ToString())))[..20];
-
     public async ValueTask<IAsyncDisposable> AcquireAsync(WriteScope scope, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         var local = await _local.AcquireAsync(scope, cancellationToken);
-        var take = TakeAsync(Name(scope), scope, cancellationToken);
+        var take = TakeAsync(Leases.Name(scope), scope, cancellationToken);
         await ((Task)take).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         metrics.LockWaited(time.GetElapsedTime(started), take.IsCompletedSuccessfully);
         if (!take.IsCompletedSuccessfully)
@@ -47,9 +42,9 @@ internal sealed class LeaseWriteLock(IKubernetes kubernetes, string @namespace, 
             await local.DisposeAsync();
             if (cancellationToken.IsCancellationRequested)
             {
-                var seen = _seen.TryGetValue(Name(scope), out var s) ? $"held by '{s.Holder}'" : "no answer from the Kubernetes API";
+                var seen = _seen.TryGetValue(Leases.Name(scope), out var s) ? $"held by '{s.Holder}'" : "no answer from the Kubernetes API";
                 throw new SolverException(
-                    $"gave up after {time.GetElapsedTime(started).TotalSeconds:0.0} s waiting for lease '{@namespace}/{Name(scope)}' ({scope}): {seen}");
+                    $"gave up after {time.GetElapsedTime(started).TotalSeconds:0.0} s waiting for lease '{@namespace}/{Leases.Name(scope)}' ({scope}): {seen}");
             }
 
             await take;   // rethrows what failed
@@ -65,7 +60,7 @@ internal sealed class LeaseWriteLock(IKubernetes kubernetes, string @namespace, 
             var current = await CallAsync(kubernetes.CoordinationV1.ReadNamespacedLeaseAsync(name, @namespace, cancellationToken: cancellationToken), HttpStatusCode.NotFound);
             var free = current is null || IsFree(name, current);
             var taken = current is null
-                ? await CallAsync(kubernetes.CoordinationV1.CreateNamespacedLeaseAsync(Claim(New(name, scope)), @namespace, cancellationToken: cancellationToken), HttpStatusCode.Conflict)
+                ? await CallAsync(kubernetes.CoordinationV1.CreateNamespacedLeaseAsync(Claim(Leases.New(name, scope)), @namespace, cancellationToken: cancellationToken), HttpStatusCode.Conflict)
                 : free ? await CallAsync(kubernetes.CoordinationV1.ReplaceNamespacedLeaseAsync(Claim(current), name, @namespace, cancellationToken: cancellationToken), HttpStatusCode.Conflict)
                 : null;
             if (taken is not null)
@@ -127,30 +122,7 @@ internal sealed class LeaseWriteLock(IKubernetes kubernetes, string @namespace, 
         return holder is not { Length: > 0 } || holder == Identity || expired;
     }
 
-    private V1Lease Claim(V1Lease lease)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        lease.Spec ??= new V1LeaseSpec();
-        if (lease.Spec.HolderIdentity != Identity)
-        {
-            (lease.Spec.AcquireTime, lease.Spec.LeaseTransitions) = (now, (lease.Spec.LeaseTransitions ?? -1) + 1);
-        }
-
-        (lease.Spec.HolderIdentity, lease.Spec.RenewTime, lease.Spec.LeaseDurationSeconds) = (Identity, now, (int)duration.TotalSeconds);
-        return lease;
-    }
-
-    private static V1Lease New(string name, WriteScope scope) => new()
-    {
-        ApiVersion = "coordination.k8s.io/v1",
-        Kind = "Lease",
-        Metadata = new V1ObjectMeta
-        {
-            Name = name,
-            Labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "pdns-webhook", ["app.kubernetes.io/component"] = "write-lock" },
-            Annotations = new Dictionary<string, string> { ["pdns-webhook/server"] = scope.Server, ["pdns-webhook/zone"] = scope.Zone ?? "(every zone)" },
-        },
-    };
+    private V1Lease Claim(V1Lease lease) => Leases.Claim(lease, Identity, _durationSeconds, time.GetUtcNow().UtcDateTime);
 
     // Null when the API answers `absent` (404 for a read; 409 for a create or replace that lost the race); other failures throw.
     private async Task<V1Lease?> CallAsync(Task<V1Lease> call, HttpStatusCode absent)
