@@ -28,6 +28,7 @@ internal sealed class WebhookOptions
     /// Where the write locks shared by replicas live: one Lease per PowerDNS server and zone. Empty: writes are
     /// serialised inside this process only, which is enough for one replica.
     /// </summary>
+    [RegularExpression("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", ErrorMessage = "--lease-namespace must be a namespace name such as cert-manager")]
     public string? LeaseNamespace { get; set; }
 
     /// <summary>How long a Lease stays held without renewal (renewed every third of it): how long a crashed replica blocks the others.</summary>
