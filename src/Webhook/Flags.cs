@@ -11,6 +11,7 @@ internal static partial class Flags
         ["--solver-name"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.SolverName)}",
         ["--secrets-dir"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.SecretsDir)}",
         ["--kubeconfig"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.Kubeconfig)}",
+        ["--lease-namespace"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.LeaseNamespace)}",
         ["--secure-port"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.SecurePort)}",
         ["--bind-address"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.BindAddress)}",
         ["--tls-cert-file"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.TlsCertFile)}",

@@ -31,4 +31,13 @@ internal static partial class Log
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "TokenReview failed")]
     public static partial void TokenReviewFailed(ILogger logger, Exception? exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease {Lease} taken over from {Holder}, which had not renewed it for {SilentSeconds:0.0} s")]
+    public static partial void LeaseTakenOver(ILogger logger, string lease, string holder, double silentSeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease {Lease} lost during a write: now held by {Holder}; renewals did not reach the Kubernetes API in time")]
+    public static partial void LeaseLost(ILogger logger, string lease, string? holder);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease {Lease} not released; other replicas take it when it expires")]
+    public static partial void LeaseNotReleased(ILogger logger, string lease, Exception? exception);
 }

@@ -24,6 +24,17 @@ internal sealed class WebhookOptions
     /// <summary>A kubeconfig file; without it, the in-cluster service account or <c>KUBECONFIG</c>.</summary>
     public string? Kubeconfig { get; set; }
 
+    /// <summary>
+    /// Where the write locks shared by replicas live: one Lease per PowerDNS server and zone. Empty: writes are
+    /// serialised inside this process only, which is enough for one replica.
+    /// </summary>
+    [RegularExpression("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", ErrorMessage = "--lease-namespace must be a namespace name such as cert-manager")]
+    public string? LeaseNamespace { get; set; }
+
+    /// <summary>How long a Lease stays held without renewal (renewed every third of it): how long a crashed replica blocks the others.</summary>
+    [Range(1, 60)]
+    public int LeaseDurationSeconds { get; set; } = 10;
+
     /// <summary>HTTPS port; 8443 so the container needs no privilege (the Service maps 443 to it).</summary>
     [Range(0, 65535)]
     public int SecurePort { get; set; } = 8443;

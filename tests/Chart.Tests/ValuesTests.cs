@@ -95,6 +95,8 @@ public sealed partial class ValuesTests(ChartRenderer chart)
             "Certificate acme-dns/acme-dns-pdns-webhook-webhook-tls",
             "ClusterRoleBinding acme-dns-pdns-webhook:auth-delegator",
             "RoleBinding kube-system/acme-dns-pdns-webhook:webhook-authentication-reader",
+            "Role acme-dns/acme-dns-pdns-webhook:leases",
+            "RoleBinding acme-dns/acme-dns-pdns-webhook:leases",
             "ClusterRole acme-dns-pdns-webhook:domain-solver",
             "ClusterRoleBinding acme-dns-pdns-webhook:domain-solver",
             "Role cert-manager/acme-dns-pdns-webhook:secret-reader",

@@ -39,6 +39,9 @@ public sealed class FakeKubeApi : IAsyncDisposable
     /// <summary>Every SubjectAccessReview received, as sent.</summary>
     public ConcurrentQueue<JsonObject> ReceivedReviews { get; } = new();
 
+    /// <summary>coordination.k8s.io/v1 Leases, with the API's compare-and-swap.</summary>
+    public FakeLeases Leases { get; } = new();
+
     public static async Task<FakeKubeApi> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -97,6 +100,7 @@ public sealed class FakeKubeApi : IAsyncDisposable
                 : new JsonObject { ["authenticated"] = false, ["error"] = "invalid bearer token" };
             return Results.Json(review, statusCode: 201);
         });
+        fake.Leases.Map(app);
         await app.StartAsync();
         var url = app.Urls.Single();
         fake.Kubeconfig = Path.Combine(Path.GetTempPath(), $"kubeconfig-{Guid.NewGuid():N}.yaml");

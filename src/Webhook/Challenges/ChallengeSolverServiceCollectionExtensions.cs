@@ -1,4 +1,6 @@
+using k8s;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using PowerDnsClient;
 using Webhook.Editing;
 using Webhook.Observability;
@@ -9,14 +11,17 @@ internal static class ChallengeSolverServiceCollectionExtensions
 {
     /// <summary>
     /// The solver core and what it needs but the API key source: the same composition for the server and for hook mode.
-    /// Writes are serialised by the in-process lock unless a lock shared by replicas is registered first.
+    /// Writes are serialised across replicas by Leases with <c>--lease-namespace</c>, else inside this process.
     /// </summary>
     public static IServiceCollection AddChallengeSolver(this IServiceCollection services)
     {
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WebhookMetrics>();
-        services.TryAddSingleton<IWriteLock, InProcessWriteLock>();
+        services.TryAddSingleton<IWriteLock>(sp => sp.GetRequiredService<IOptions<WebhookOptions>>().Value is { LeaseNamespace: { Length: > 0 } ns } options
+            ? new LeaseWriteLock(sp.GetRequiredService<IKubernetes>(), ns, TimeSpan.FromSeconds(options.LeaseDurationSeconds),
+                sp.GetRequiredService<WebhookMetrics>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LeaseWriteLock>>())
+            : new InProcessWriteLock());
         return services
             .AddPowerDnsClient()
             .AddSingleton<PowerDnsServers>()
