@@ -113,7 +113,7 @@ public sealed class EndpointTests(DebianPowerDnsServer pdns) : IAsyncLifetime
 
         var call = () => factory.Create(Endpoint(url) with { Address = IPAddress.Parse("127.0.0.2") }).GetServerAsync("localhost");
 
-        (await call.Should().ThrowAsync<PowerDnsException>()).Which.Message.Should().Contain("Connection refused");
+        (await call.Should().ThrowAsync<PowerDnsException>()).Which.Message.Should().Contain("at 127.0.0.2 failed: Connection refused");
         (await factory.Create(Endpoint(url) with { Address = IPAddress.Loopback }).GetServerAsync("localhost")).Version.Should().Be(pdns.Version);
     }
 
