@@ -37,8 +37,9 @@ internal sealed partial class ChallengeSolver(ISecretSource secrets, PowerDnsSer
         }
         catch (Exception e) when (!aborted.IsCancellationRequested)
         {
+            // A SolverException at the deadline says what was still missing (an instance still serving the old set).
             var reason = deadline.IsCancellationRequested
-                ? $"did not finish within {Deadline.TotalSeconds:0} s (the change may still apply; retrying is safe)"
+                ? $"did not finish within {Deadline.TotalSeconds:0} s{(e is SolverException ? $": {e.Message}" : "")} (the change may still apply; retrying is safe)"
                 : e is PowerDnsException { StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden }
                     ? $"{e.Message} (PowerDNS refused the API key: make the Secret named by 'apiKeySecretRef' hold PowerDNS's api-key)"
                     : e.Message;

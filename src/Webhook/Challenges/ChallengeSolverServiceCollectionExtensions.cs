@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PowerDnsClient;
 using Webhook.Editing;
+using Webhook.Freshness;
 using Webhook.Observability;
 
 namespace Webhook.Challenges;
@@ -19,6 +20,7 @@ internal static class ChallengeSolverServiceCollectionExtensions
         services.TryAddSingleton<IWriteLock, InProcessWriteLock>();
         return services
             .AddPowerDnsClient()
+            .AddSingleton<PowerDnsInstances>()
             .AddSingleton<PowerDnsServers>()
             .AddSingleton<ChallengeSolver>();
     }
