@@ -35,7 +35,7 @@ internal sealed partial class ChallengeSolver(ISecretSource secrets, PowerDnsSer
             Log.Solved(logger, request.Action, edit.Name, zone, strategy, elapsed.TotalMilliseconds);
             return ChallengeResponse.Succeeded(request.Uid);
         }
-        catch (Exception e) when (!aborted.IsCancellationRequested)
+        catch (Exception e) when (!aborted.IsCancellationRequested || e is SolverException)   // a stale instance is reported even when the caller cut the call short
         {
             // A SolverException at the deadline says what was still missing (an instance still serving the old set).
             var reason = deadline.IsCancellationRequested
