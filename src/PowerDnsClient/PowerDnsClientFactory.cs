@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Security;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Polly;
 using Polly.Registry;
@@ -9,8 +11,8 @@ namespace PowerDnsClient;
 
 /// <summary>
 /// Builds an <see cref="IPowerDnsApi"/> per endpoint. The endpoint comes from each Issuer, so clients are cheap and
-/// built per call, over one pooled transport per distinct CA bundle: a tenant's CA is never trusted for another
-/// tenant's connections.
+/// built per call, over one pooled transport per distinct CA bundle and pinned address: a tenant's CA is never trusted
+/// for another tenant's connections.
 /// </summary>
 public sealed class PowerDnsClientFactory(ResiliencePipelineProvider<string> pipelines)
 {
@@ -22,14 +24,14 @@ public sealed class PowerDnsClientFactory(ResiliencePipelineProvider<string> pip
         ExceptionFactory = async response => response.IsSuccessStatusCode ? null : await PowerDnsException.FromResponseAsync(response, CancellationToken.None),
         TransportExceptionFactory = (_, exception, _) => exception,
     };
-    private readonly ConcurrentDictionary<string, HttpMessageHandler> _transports = new();
+    private readonly ConcurrentDictionary<(string CaBundle, IPAddress? Address), HttpMessageHandler> _transports = new();
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline = pipelines.GetPipeline<HttpResponseMessage>(PipelineName);
 
     /// <summary>A client for <paramref name="endpoint"/>; every failure surfaces as <see cref="PowerDnsException"/>.</summary>
     public IPowerDnsApi Create(PowerDnsEndpoint endpoint)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        var handler = new PowerDnsHandler(endpoint, _pipeline) { InnerHandler = _transports.GetOrAdd(endpoint.CaBundle ?? "", CreateTransport) };
+        var handler = new PowerDnsHandler(endpoint, _pipeline) { InnerHandler = _transports.GetOrAdd((endpoint.CaBundle ?? "", endpoint.Address), CreateTransport) };
         var http = new HttpClient(handler, disposeHandler: false)
         {
             BaseAddress = new Uri(endpoint.BaseAddress.ToString().TrimEnd('/')),
@@ -38,9 +40,16 @@ public sealed class PowerDnsClientFactory(ResiliencePipelineProvider<string> pip
         return RestService.ForGenerated<IPowerDnsApi>(http, Settings);
     }
 
-    private static SocketsHttpHandler CreateTransport(string caBundle)
+    private static SocketsHttpHandler CreateTransport((string CaBundle, IPAddress? Address) key)
     {
+        var (caBundle, address) = key;
         var transport = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) };
+        if (address is not null)
+        {
+            // Only the TCP connection goes elsewhere; the request, its Host header and TLS (SNI, name check) keep the URL's host.
+            transport.ConnectCallback = (context, cancellationToken) => ConnectAsync(new IPEndPoint(address, context.DnsEndPoint.Port), cancellationToken);
+        }
+
         if (caBundle.Length > 0)
         {
             var roots = new X509Certificate2Collection();
@@ -51,6 +60,25 @@ public sealed class PowerDnsClientFactory(ResiliencePipelineProvider<string> pip
         }
 
         return transport;
+    }
+
+    private static async ValueTask<Stream> ConnectAsync(IPEndPoint target, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var connected = false;
+        try
+        {
+            await socket.ConnectAsync(target, cancellationToken);
+            connected = true;
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        finally
+        {
+            if (!connected)
+            {
+                socket.Dispose();
+            }
+        }
     }
 
     // The system store said no; the bundle is *added* to it, so try again with the bundle as the only roots.

@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace PowerDnsClient;
 
 /// <summary>
@@ -21,6 +23,12 @@ public sealed record PowerDnsEndpoint(Uri BaseAddress, string ServerId, string A
     /// <summary>PEM certificates trusted <em>in addition to</em> the system store.</summary>
     public string? CaBundle { get; init; }
 
+    /// <summary>
+    /// Connect to this address instead of resolving <see cref="BaseAddress"/>'s host: one PowerDNS instance among several
+    /// behind one name. Everything else stays <see cref="BaseAddress"/>'s: TLS still sends and verifies its host name.
+    /// </summary>
+    public IPAddress? Address { get; init; }
+
     /// <summary>Time limit of one HTTP attempt.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -28,5 +36,5 @@ public sealed record PowerDnsEndpoint(Uri BaseAddress, string ServerId, string A
     internal string ApiKeyHeaderValue => ApiKeyScheme is { Length: > 0 } scheme ? $"{scheme} {ApiKey}" : ApiKey;
 
     /// <summary>The URL only: an endpoint may be logged, its key never.</summary>
-    public override string ToString() => BaseAddress.ToString();
+    public override string ToString() => Address is null ? BaseAddress.ToString() : $"{BaseAddress} at {Address}";
 }

@@ -36,7 +36,7 @@ public sealed partial class PowerDnsException : Exception
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         var error = ErrorText(body);
         var status = $"{(int)response.StatusCode} {response.ReasonPhrase}";
-        var message = $"PowerDNS API {request.Method} {request.RequestUri} answered {status}" + (error.Length > 0 ? $": {error}" : "");
+        var message = $"PowerDNS API {request.Method} {Target(request)} answered {status}" + (error.Length > 0 ? $": {error}" : "");
         return new(message, request.Method, request.RequestUri, response.StatusCode, error, null);
     }
 
@@ -50,8 +50,12 @@ public sealed partial class PowerDnsException : Exception
             reasons.Add(e.Message.Replace(", see inner exception", "", StringComparison.Ordinal).TrimEnd('.'));
         }
 
-        return new($"PowerDNS API {request.Method} {request.RequestUri} failed: {string.Join(": ", reasons.Distinct())}", request.Method, request.RequestUri, null, null, cause);
+        return new($"PowerDNS API {request.Method} {Target(request)} failed: {string.Join(": ", reasons.Distinct())}", request.Method, request.RequestUri, null, null, cause);
     }
+
+    // HttpClient's own errors name the URL's host even when the connection went to a pinned address: say where it went.
+    private static string Target(HttpRequestMessage request) =>
+        request.Options.TryGetValue(PowerDnsHandler.PinnedAddress, out var address) ? $"{request.RequestUri} at {address}" : $"{request.RequestUri}";
 
     // PowerDNS answers {"error": "..."}; a proxy in front of it may answer anything, so this never throws.
     private static string ErrorText(string body)

@@ -11,6 +11,7 @@ namespace PowerDnsClient;
 internal sealed class PowerDnsHandler(PowerDnsEndpoint endpoint, ResiliencePipeline<HttpResponseMessage> pipeline) : DelegatingHandler
 {
     internal static readonly ResiliencePropertyKey<TimeSpan> AttemptTimeout = new("PowerDns.AttemptTimeout");
+    internal static readonly HttpRequestOptionsKey<System.Net.IPAddress> PinnedAddress = new("PowerDns.PinnedAddress");
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -18,6 +19,11 @@ internal sealed class PowerDnsHandler(PowerDnsEndpoint endpoint, ResiliencePipel
         foreach (var (name, value) in endpoint.Headers)
         {
             request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        if (endpoint.Address is { } address)
+        {
+            request.Options.Set(PinnedAddress, address);
         }
 
         var started = Stopwatch.GetTimestamp();

@@ -18,7 +18,7 @@ public sealed class EndpointIdentityTests
         same.GetHashCode().Should().Be(Base.GetHashCode());
     }
 
-    public static TheoryData<string> Differences => new() { "key", "header value", "header", "scheme", "header name", "timeout", "ca", "server", "url" };
+    public static TheoryData<string> Differences => new() { "key", "header value", "header", "scheme", "header name", "timeout", "ca", "server", "url", "address" };
 
     [Theory]
     [MemberData(nameof(Differences))]
@@ -34,6 +34,7 @@ public sealed class EndpointIdentityTests
             "timeout" => Base with { Timeout = TimeSpan.FromSeconds(3) },
             "ca" => Base with { CaBundle = null },
             "server" => Base with { ServerId = "other" },
+            "address" => Base with { Address = System.Net.IPAddress.Parse("10.0.0.7") },
             _ => Base with { BaseAddress = new Uri("https://pdns.example.test/other") },
         };
 

@@ -111,4 +111,35 @@ public sealed class EndpointTests(DebianPowerDnsServer pdns) : IAsyncLifetime
         error.StatusCode.Should().BeNull();
         error.Message.Should().Contain($"GET {url}api/v1/servers/localhost").And.Contain("Connection refused");
     }
+
+    [Fact]
+    public async Task APinnedAddressIsWhereTheConnectionGoes()
+    {
+        var url = new UriBuilder(_proxy.Url) { Host = "localhost" }.Uri;   // localhost resolves to 127.0.0.1, where the proxy is
+        var factory = _services.GetRequiredService<PowerDnsClientFactory>();
+
+        var call = () => factory.Create(Endpoint(url) with { Address = IPAddress.Parse("127.0.0.2") }).GetServerAsync("localhost");
+
+        (await call.Should().ThrowAsync<PowerDnsException>()).Which.Message.Should().Contain("at 127.0.0.2 failed: Connection refused");
+        (await factory.Create(Endpoint(url) with { Address = IPAddress.Loopback }).GetServerAsync("localhost")).Version.Should().Be(pdns.Version);
+    }
+
+    [Fact]
+    public async Task APinnedAddressStillVerifiesTheUrlsHostName()
+    {
+        // A name that never resolves: the call reaches the proxy only through the pin, and its certificate is not for that name.
+        var url = new UriBuilder(_proxy.Url) { Host = "pdns.invalid" }.Uri;
+
+        var call = () => _services.GetRequiredService<PowerDnsClientFactory>().Create(Endpoint(url) with { Address = IPAddress.Loopback }).GetServerAsync("localhost");
+
+        (await call.Should().ThrowAsync<PowerDnsException>()).Which.Message.Should().Contain("SSL").And.NotContain("Name or service not known");
+    }
+
+    private PowerDnsEndpoint Endpoint(Uri url) => new(url, "localhost", ApiProxy.Token)
+    {
+        ApiKeyHeaderName = "Authorization",
+        ApiKeyScheme = "Bearer",
+        Headers = new Dictionary<string, string> { ["X-Tenant"] = "qa" },
+        CaBundle = _certificates.CaPem,
+    };
 }

@@ -3,10 +3,10 @@ using DnsClient;
 
 namespace TestSupport;
 
-/// <summary>Real DNS queries to a PowerDNS DNS port, uncached, as an ACME validator asks.</summary>
-public sealed class DnsProbe(int port, bool useTcp = false)
+/// <summary>Real DNS queries to a PowerDNS DNS port (on 127.0.0.1 unless told), uncached, as an ACME validator asks.</summary>
+public sealed class DnsProbe(int port, bool useTcp = false, IPAddress? address = null)
 {
-    private readonly LookupClient _client = new(new LookupClientOptions(new NameServer(IPAddress.Loopback, port))
+    private readonly LookupClient _client = new(new LookupClientOptions(new NameServer(address ?? IPAddress.Loopback, port))
     {
         UseCache = false,
         Retries = 0,

@@ -29,6 +29,8 @@ public sealed class SolverConfigTests
         config.Zone.Should().BeNull();
         config.AllowedZones.Should().BeEmpty();
         config.EditStrategy.Should().Be(EditStrategy.Auto);
+        config.Instances.Should().BeEmpty();
+        config.DnsPort.Should().Be(53);
     }
 
     [Fact]
@@ -39,7 +41,8 @@ public sealed class SolverConfigTests
         var config = Parse($$"""
             {{{Required}}, "serverId": "primary", "apiKeyHeaderName": "Authorization", "apiKeyScheme": "Bearer",
              "headers": {"X-Tenant": "qa"}, "caBundle": {{JsonSerializer.Serialize(pem)}}, "ttl": 120, "timeoutSeconds": 5,
-             "zone": "Intranet.Example.Test", "allowedZones": ["intranet.example.test."], "editStrategy": "Replace"}
+             "zone": "Intranet.Example.Test", "allowedZones": ["intranet.example.test."], "editStrategy": "Replace",
+             "instances": ["PDNS.dns.svc.cluster.local.", "10.0.0.7", "fd00::0:7", "10.0.0.7"], "dnsPort": 5353}
             """);
 
         config.Should().BeEquivalentTo(new
@@ -53,6 +56,8 @@ public sealed class SolverConfigTests
             Zone = "intranet.example.test.",
             AllowedZones = new[] { "intranet.example.test." },
             EditStrategy = EditStrategy.Replace,
+            Instances = new[] { "pdns.dns.svc.cluster.local", "10.0.0.7", "fd00::7" },
+            DnsPort = 5353,
         });
         config.Headers.Should().Contain("X-Tenant", "qa");
     }
@@ -87,6 +92,12 @@ public sealed class SolverConfigTests
     [InlineData("""{"host": "http://p", "apiKeySecretRef": {"name": "s", "key": "k"}, "allowedZones": "a.test"}""", "'allowedZones' must be a list of DNS names")]
     [InlineData("""{"host": "http://p", "apiKeySecretRef": {"name": "s", "key": "k"}, "ttl": 1.5}""", "'ttl' must be a whole number")]
     [InlineData("""{"host": "http://p", "apiKeySecretRef": {"name": "s", "key": "k"}, "editStrategy": "1"}""", "'editStrategy' must be one of")]
+    [InlineData("""{"host": "http://p", "apiKeySecretRef": {"name": "s", "key": "k"}, "instances": "10.0.0.7"}""", "'instances' must be a list of host names or IP addresses")]
+    [InlineData("""{"host": "http://p", "apiKeySecretRef": {"name": "s", "key": "k"}, "instances": ["pdns-0", "http://pdns-1"]}""", "'instances' must be a list of host names or IP addresses")]
+    [InlineData("""{"host": "http://p", "apiKeySecretRef": {"name": "s", "key": "k"}, "instances": ["10.0.0.7:53"]}""", "'instances' must be a list of host names or IP addresses")]
+    [InlineData("""{"host": "http://p", "apiKeySecretRef": {"name": "s", "key": "k"}, "dnsPort": 0}""", "'dnsPort' must be a whole number from 1 to 65535; got 0")]
+    [InlineData("""{"host": "http://p", "apiKeySecretRef": {"name": "s", "key": "k"}, "dnsPort": 65536}""", "'dnsPort' must be a whole number from 1 to 65535")]
+    [InlineData("""{"host": "http://p", "apiKeySecretRef": {"name": "s", "key": "k"}, "dnsPort": "53"}""", "'dnsPort' must be a whole number")]
     [InlineData("""["host"]""", "must be an object")]
     public void ABadConfigIsRefusedNamingTheField(string json, string message)
     {

@@ -35,10 +35,11 @@ internal sealed partial class ChallengeSolver(ISecretSource secrets, PowerDnsSer
             Log.Solved(logger, request.Action, edit.Name, zone, strategy, elapsed.TotalMilliseconds);
             return ChallengeResponse.Succeeded(request.Uid);
         }
-        catch (Exception e) when (!aborted.IsCancellationRequested)
+        catch (Exception e) when (!aborted.IsCancellationRequested || e is SolverException)   // a stale instance is reported even when the caller cut the call short
         {
+            // A SolverException at the deadline says what was still missing (an instance still serving the old set).
             var reason = deadline.IsCancellationRequested
-                ? $"did not finish within {Deadline.TotalSeconds:0} s (the change may still apply; retrying is safe)"
+                ? $"did not finish within {Deadline.TotalSeconds:0} s{(e is SolverException ? $": {e.Message}" : "")} (the change may still apply; retrying is safe)"
                 : e is PowerDnsException { StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden }
                     ? $"{e.Message} (PowerDNS refused the API key: make the Secret named by 'apiKeySecretRef' hold PowerDNS's api-key)"
                     : e.Message;

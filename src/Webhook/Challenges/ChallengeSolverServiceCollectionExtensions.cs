@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PowerDnsClient;
 using Webhook.Editing;
+using Webhook.Freshness;
 using Webhook.Observability;
 
 namespace Webhook.Challenges;
@@ -24,6 +25,7 @@ internal static class ChallengeSolverServiceCollectionExtensions
             : new InProcessWriteLock());
         return services
             .AddPowerDnsClient()
+            .AddSingleton<PowerDnsInstances>()
             .AddSingleton<PowerDnsServers>()
             .AddSingleton<ChallengeSolver>();
     }

@@ -1,4 +1,5 @@
 using Webhook.Challenges;
+using Webhook.Freshness;
 using Webhook.Observability;
 
 namespace Webhook.Editing;
@@ -7,22 +8,23 @@ namespace Webhook.Editing;
 /// Group commit into one zone: while one batch is being written, new edits queue, and the next write carries all of
 /// them (PowerDNS with SQLite charges about the same for one RRSet as for a thousand, and fails concurrent writers
 /// with "database is locked"). Each write holds the editor's <see cref="WriteScope"/>; edits arriving while it waits
-/// for it join the batch. Edits of the same value keep their order across batches.
+/// for it join the batch. Edits of the same value keep their order across batches. After a write, the written names are
+/// flushed from the caches of the PowerDNS instances their callers named, once per batch and outside the lock.
 /// </summary>
-internal sealed class BatchingWriter(ZoneEditor editor, IWriteLock writeLock, WebhookMetrics metrics, TimeProvider time)
+internal sealed class BatchingWriter(ZoneEditor editor, IWriteLock writeLock, PowerDnsInstances instances, WebhookMetrics metrics, TimeProvider time)
 {
     private const int MaxBatch = 500;
     private readonly Lock _gate = new();
-    private readonly List<(TxtEdit Edit, TaskCompletionSource Done)> _queue = [];
+    private readonly List<Queued> _queue = [];
     private bool _flushing;
 
-    public Task ApplyAsync(TxtEdit edit, CancellationToken cancellationToken)
+    public Task ApplyAsync(TxtEdit edit, IReadOnlyList<Instance> flushOn, CancellationToken cancellationToken)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         bool start;
         lock (_gate)
         {
-            _queue.Add((edit, done));
+            _queue.Add(new(edit, flushOn, done));
             start = !_flushing;
             _flushing = true;
         }
@@ -59,7 +61,12 @@ internal sealed class BatchingWriter(ZoneEditor editor, IWriteLock writeLock, We
             await held.Result.DisposeAsync();
         }
 
-        foreach (var (_, done) in batch)
+        if (write.IsCompletedSuccessfully)
+        {
+            await instances.FlushAsync(batch.SelectMany(b => b.FlushOn.Select(instance => (instance, b.Edit.Name))), deadline.Token);
+        }
+
+        foreach (var (_, _, done) in batch)
         {
             _ = write.Exception is { } failure ? done.TrySetException(failure.InnerExceptions)
                 : write.IsCanceled ? done.TrySetCanceled()
@@ -69,14 +76,14 @@ internal sealed class BatchingWriter(ZoneEditor editor, IWriteLock writeLock, We
         return batch.Count > 0;
     }
 
-    private Task WriteAsync(List<(TxtEdit Edit, TaskCompletionSource Done)> batch, CancellationToken cancellationToken)
+    private Task WriteAsync(List<Queued> batch, CancellationToken cancellationToken)
     {
         metrics.Batch(editor.Strategy, batch.Count);
         return editor.WriteAsync([.. batch.Select(b => b.Edit)], cancellationToken);
     }
 
     // At most one edit per (name, value) in a batch, so a Present and a CleanUp of one value apply in arrival order.
-    private List<(TxtEdit Edit, TaskCompletionSource Done)> TakeBatch()
+    private List<Queued> TakeBatch()
     {
         lock (_gate)
         {
@@ -88,4 +95,6 @@ internal sealed class BatchingWriter(ZoneEditor editor, IWriteLock writeLock, We
             return batch;
         }
     }
+
+    private sealed record Queued(TxtEdit Edit, IReadOnlyList<Instance> FlushOn, TaskCompletionSource Done);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using PowerDnsClient;
 using Webhook.Challenges;
+using Webhook.Freshness;
 using Webhook.Issuers;
 using Webhook.Observability;
 
@@ -9,9 +10,10 @@ namespace Webhook.Editing;
 /// <summary>
 /// What all Issuers using one PowerDNS server share: its edit strategy (from its version), its zone list, and one
 /// <see cref="BatchingWriter"/> per zone, endpoint and strategy. Edits batch together only when they would be sent to
-/// the same endpoint with the same credentials and settings (the endpoint's own equality).
+/// the same endpoint with the same credentials and settings (the endpoint's own equality). With the Issuer's
+/// <c>instances</c>, an edit is done once every instance serves it.
 /// </summary>
-internal sealed class PowerDnsServers(PowerDnsClientFactory clients, IWriteLock writeLock, WebhookMetrics metrics, TimeProvider time)
+internal sealed class PowerDnsServers(PowerDnsClientFactory clients, IWriteLock writeLock, PowerDnsInstances instances, WebhookMetrics metrics, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, Server> _servers = new();
     private readonly ConcurrentDictionary<(PowerDnsEndpoint Endpoint, string Zone, EditStrategy Strategy), BatchingWriter> _writers = new();
@@ -24,14 +26,16 @@ internal sealed class PowerDnsServers(PowerDnsClientFactory clients, IWriteLock 
         var serverKey = $"{config.Host} {config.ServerId}";
         var server = _servers.GetOrAdd(serverKey, _ => new Server(time));
         var zone = await ZoneOfAsync(server, api, config, edit.Name, cancellationToken);
+        var serving = await PowerDnsInstances.ResolveAsync(config, endpoint, cancellationToken);
         var strategy = config.EditStrategy is EditStrategy.Auto
             ? await server.Strategy.GetAsync(() => VersionStrategyAsync(api, config.ServerId)).WaitAsync(cancellationToken)
             : config.EditStrategy;
         metrics.Strategy(serverKey, strategy);
         var writer = _writers.GetOrAdd(
             (endpoint, zone.Id, strategy),
-            _ => new BatchingWriter(EditStrategies.Editor(strategy, api, serverKey, config.ServerId, zone), writeLock, metrics, time));
-        await writer.ApplyAsync(edit, cancellationToken);
+            _ => new BatchingWriter(EditStrategies.Editor(strategy, api, serverKey, config.ServerId, zone), writeLock, instances, metrics, time));
+        await writer.ApplyAsync(edit, serving, cancellationToken);
+        await instances.ServeAsync(serving, edit, cancellationToken);
         return (zone.Name, strategy);
     }
 

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -115,6 +116,21 @@ internal sealed partial class ConfigFields(JsonElement json)
         return names.All(n => n is not null) ? [.. names.OfType<string>()] : Fail<IReadOnlyList<string>>(field, "must be a list of DNS names, e.g. [\"intranet.example.com\"]") ?? [];
     }
 
+    /// <summary>Host names (without the trailing dot) and IP addresses (in their canonical text); an empty list is none.</summary>
+    public IReadOnlyList<string> Hosts(string name)
+    {
+        if (Field(name) is not (var field, var value))
+        {
+            return [];
+        }
+
+        var hosts = value.ValueKind == JsonValueKind.Array
+            ? value.EnumerateArray().Select(item => item.ValueKind == JsonValueKind.String ? HostName(item.GetString()!) : null).ToList()
+            : [null];
+        return hosts.All(h => h is not null) ? [.. hosts.OfType<string>().Distinct()]
+            : Fail<IReadOnlyList<string>>(field, "must be a list of host names or IP addresses, e.g. [\"pdns.dns.svc.cluster.local\", \"10.0.0.7\"]") ?? [];
+    }
+
     public T? Enum<T>(string name)
         where T : struct, Enum =>
         String(name) is not { } text ? null
@@ -145,6 +161,12 @@ internal sealed partial class ConfigFields(JsonElement json)
         _errors.Add($"'{field}' {problem}");
         return default;
     }
+
+    // An IP address only when written in full (IPAddress.Parse also takes "10" and "10.7"), else a DNS name.
+    private static string? HostName(string text) =>
+        IPAddress.TryParse(text, out var address) && (text.Contains(':', StringComparison.Ordinal) || text.Count(c => c == '.') == 3)
+            ? address.ToString()
+            : DnsName.Normalize(text)?.TrimEnd('.');
 
     private static string? FromBase64(string text)
     {

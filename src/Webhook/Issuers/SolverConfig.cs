@@ -18,7 +18,9 @@ internal sealed record SolverConfig(
     TimeSpan Timeout,
     string? Zone,
     IReadOnlyList<string> AllowedZones,
-    EditStrategy EditStrategy)
+    EditStrategy EditStrategy,
+    IReadOnlyList<string> Instances,
+    int DnsPort)
 {
     public PowerDnsEndpoint Endpoint(string apiKey) => new(Host, ServerId, apiKey)
     {
@@ -67,7 +69,9 @@ internal sealed record SolverConfig(
             TimeSpan.FromSeconds(fields.Int("timeoutSeconds", 1, 300, "timeout") ?? 10),
             fields.Name("zone"),
             fields.Names("allowedZones", "allowed-zones"),
-            fields.Enum<EditStrategy>("editStrategy") ?? EditStrategy.Auto);
+            fields.Enum<EditStrategy>("editStrategy") ?? EditStrategy.Auto,
+            fields.Hosts("instances"),
+            fields.Int("dnsPort", 1, 65_535) ?? 53);
         fields.ThrowIfInvalid();
         return parsed;
     }

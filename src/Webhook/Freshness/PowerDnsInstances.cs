@@ -1,0 +1,112 @@
+using System.Net;
+using PowerDnsClient;
+using Webhook.Challenges;
+using Webhook.Editing;
+using Webhook.Issuers;
+
+namespace Webhook.Freshness;
+
+/// <summary>
+/// The Issuer's <c>instances</c>: several PowerDNS processes serving one database, each with caches that only a write
+/// through itself purges (docs/powerdns.md: a stale NXDOMAIN for about a minute). After a write, the written names are
+/// flushed on every instance, and Present and CleanUp answer only once every instance serves the new set over DNS, so
+/// cert-manager's own check passes at once and the ACME CA may ask any of them (docs/architecture.md, decision 12).
+/// </summary>
+internal sealed class PowerDnsInstances(PowerDnsClientFactory clients, TimeProvider time)
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>One instance per address: a name with several A/AAAA records (a headless Service) means each. Resolved per call, as pods come and go.</summary>
+    public static async Task<IReadOnlyList<Instance>> ResolveAsync(SolverConfig config, PowerDnsEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        var resolved = await Task.WhenAll(config.Instances.Select(name => AddressesAsync(name, cancellationToken)));
+        return [.. resolved
+            .SelectMany(r => r.Addresses.Select(address => new Instance(r.Name, endpoint with { Address = address }, new IPEndPoint(address, config.DnsPort))))
+            .DistinctBy(i => i.Dns)];
+    }
+
+    /// <summary>
+    /// Drops each (instance, name) from that instance's caches, once per batch of edits. Best effort: an instance that
+    /// misses it is flushed again by <see cref="ServeAsync"/> when it answers stale.
+    /// </summary>
+    public async Task FlushAsync(IEnumerable<(Instance Instance, string Name)> targets, CancellationToken cancellationToken)
+    {
+        using var limit = new CancellationTokenSource(FlushTimeout, time);
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
+        await Task.WhenAll(targets.Distinct().Select(t => FlushAsync(t.Instance, t.Name, both.Token)));
+    }
+
+    /// <summary>Waits until every instance serves <paramref name="edit"/>'s outcome; at the deadline, names those that do not.</summary>
+    public async Task ServeAsync(IReadOnlyList<Instance> instances, TxtEdit edit, CancellationToken cancellationToken)
+    {
+        var lagging = (await Task.WhenAll(instances.Select(i => LagAsync(i, edit, cancellationToken)))).OfType<string>().ToList();
+        if (lagging.Count > 0)
+        {
+            throw new SolverException($"{lagging.Count} of {instances.Count} PowerDNS instances (field 'instances') did not serve the TXT set of '{edit.Name}' "
+                + $"{(edit.Add ? "with" : "without")} the value: {string.Join("; ", lagging)}");
+        }
+    }
+
+    // Null once the instance serves the outcome; what it last answered if the call's time runs out first.
+    private async Task<string?> LagAsync(Instance instance, TxtEdit edit, CancellationToken cancellationToken)
+    {
+        var (last, flushFailure) = ("nothing", (string?)null);
+        while (true)
+        {
+            var (answer, text) = await AskAsync(instance, edit.Name, cancellationToken);
+            if (answer is not null && answer.Shows(edit.Value, edit.Add))
+            {
+                return null;
+            }
+
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                // Stale after the flush: a query raced the purge, or the database has not shown this instance the write yet.
+                last = text;
+                var failure = await FlushAsync(instance, edit.Name, cancellationToken);
+                flushFailure = cancellationToken.IsCancellationRequested ? flushFailure : failure;   // keep the last that had an outcome
+                await Task.Delay(PollInterval, time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return $"{instance} answered {last}" + (flushFailure is null ? "" : $", and flushing its cache failed: {flushFailure}");
+            }
+        }
+    }
+
+    private async Task<(ServedTxt? Answer, string Text)> AskAsync(Instance instance, string name, CancellationToken cancellationToken)
+    {
+        using var limit = new CancellationTokenSource(QueryTimeout, time);
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
+        var ask = TxtQuery.AskAsync(instance.Dns, name, both.Token);
+        await ((Task)ask).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return ask.IsCompletedSuccessfully ? (ask.Result, ask.Result.ToString())
+            : (null, ask.IsCanceled ? $"nothing within {QueryTimeout.TotalSeconds:0} s" : $"an error ({ask.Exception?.InnerException?.Message})");
+    }
+
+    // Null when flushed, else why not.
+    private async Task<string?> FlushAsync(Instance instance, string name, CancellationToken cancellationToken)
+    {
+        var flush = clients.Create(instance.Api).FlushCacheAsync(instance.Api.ServerId, name, cancellationToken);
+        await ((Task)flush).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return flush.IsCompletedSuccessfully ? null : flush.Exception?.InnerException?.Message ?? "no answer in time";
+    }
+
+    private static async Task<(string Name, IPAddress[] Addresses)> AddressesAsync(string name, CancellationToken cancellationToken)
+    {
+        if (IPAddress.TryParse(name, out var address) && address.ToString() == name)   // SolverConfig writes addresses canonically
+        {
+            return (name, [address]);
+        }
+
+        var lookup = Dns.GetHostAddressesAsync(name, cancellationToken);
+        await ((Task)lookup).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        cancellationToken.ThrowIfCancellationRequested();
+        return lookup.IsCompletedSuccessfully && lookup.Result.Length > 0
+            ? (name, lookup.Result)
+            : throw new SolverException($"'{name}' of field 'instances' does not resolve: {lookup.Exception?.InnerException?.Message ?? "no addresses"}");
+    }
+}
