@@ -26,6 +26,24 @@ public sealed class PostgreSqlBackendTests(ChartRenderer chart)
         rendering.All<CloudNativePgClusterSpec>("Cluster").Should().BeEmpty();
     }
 
+    /// <summary>
+    /// The image's entrypoint accepts the rendered settings: it logs in as the Secret's user with the mounted password file,
+    /// creates the schema in the empty database, imports the rendered zones, and serves them with the rendered key.
+    /// </summary>
+    [Fact]
+    public async Task ThePodStartsFromTheRenderedObjectsOnAnEmptyDatabaseAndServesTheZones()
+    {
+        var rendering = await chart.RenderAsync(ChartCase.CloudNativePg);
+        await using var postgres = new PostgreSqlServer();
+        await postgres.InitializeAsync();
+        var database = await postgres.CreateDatabaseAsync();
+
+        await using var pdns = RenderedPowerDns.Start(rendering, database);
+
+        await pdns.ShouldServeAsync(["intranet.example.com"]);
+        (await postgres.QueryAsync(database.Name, "SELECT name FROM domains")).Should().Equal("intranet.example.com");
+    }
+
     [Fact]
     public async Task TheCloudNativePgClusterIsRenderedAndItsServiceAndSecretWiredIn()
     {
