@@ -61,22 +61,7 @@ internal sealed class RenderedPowerDns : IAsyncDisposable
             ? $"{flag}={MappedPath(path)}" : MappedPath(value);
 
         var (apiPort, dnsPort) = (Ports.GetFree(), Ports.GetFree());
-        var environment = Pods.Env(container).ToDictionary(e => e.Key, e => Mapped(e.Value));
-        foreach (var (name, (secret, key)) in Pods.SecretEnv(container))
-        {
-            environment[name] = secrets[secret][key];
-        }
-
-        environment["PDNS_DNS_PORT"] = dnsPort.ToString(CultureInfo.InvariantCulture);
-        environment["PDNS_API_PORT"] = apiPort.ToString(CultureInfo.InvariantCulture);
-        environment["PDNS_LOCAL_ADDRESS"] = "127.0.0.1";
-        environment["PDNS_API_ADDRESS"] = "127.0.0.1";
-        environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
-        if (database is not null)
-        {
-            (environment["PDNS_PG_HOST"], environment["PDNS_PG_PORT"], environment["PDNS_PG_DATABASE"]) =
-                (database.Host, database.Port.ToString(CultureInfo.InvariantCulture), database.Name);
-        }
+        var environment = ProcessEnvironment(container, Mapped, secrets, database, apiPort, dnsPort);
 
         // The image's scripts, a private copy (its seed database is not built here: with zone files, none is used).
         var scripts = files.NewDirectory("pdns-image");
@@ -127,6 +112,31 @@ internal sealed class RenderedPowerDns : IAsyncDisposable
     {
         await _process.DisposeAsync();
         _files.Dispose();
+    }
+
+    /// <summary>The rendered environment, its paths mapped to the volumes' directories, on loopback and free ports.</summary>
+    private static Dictionary<string, string> ProcessEnvironment(V1Container container, Func<string, string> mapped,
+        Dictionary<string, Dictionary<string, string>> secrets, PostgreSqlDatabase? database, int apiPort, int dnsPort)
+    {
+        var environment = Pods.Env(container).ToDictionary(e => e.Key, e => mapped(e.Value));
+        foreach (var (name, (secret, key)) in Pods.SecretEnv(container))
+        {
+            environment[name] = secrets[secret][key];
+        }
+
+        environment["PDNS_DNS_PORT"] = dnsPort.ToString(CultureInfo.InvariantCulture);
+        environment["PDNS_API_PORT"] = apiPort.ToString(CultureInfo.InvariantCulture);
+        environment["PDNS_LOCAL_ADDRESS"] = "127.0.0.1";
+        environment["PDNS_API_ADDRESS"] = "127.0.0.1";
+        environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
+        if (database is not null)
+        {
+            // What the -rw Service would lead to.
+            (environment["PDNS_PG_HOST"], environment["PDNS_PG_PORT"], environment["PDNS_PG_DATABASE"]) =
+                (database.Host, database.Port.ToString(CultureInfo.InvariantCulture), database.Name);
+        }
+
+        return environment;
     }
 
     private static void CheckPorts(V1PodSpec pod, V1Container container)
