@@ -80,6 +80,11 @@ public sealed partial class ValuesTests(ChartRenderer chart)
         {
             rendering.Notes.Should().Contain("intranet.example.com.  IN NS  ns1.example.com.").And.Contain($"service {rendering.PowerDns.Metadata.Name}-dns");
         }
+
+        foreach (var cluster in rendering.All<CloudNativePgClusterSpec>("Cluster"))
+        {
+            rendering.Notes.Should().Contain($"get cluster.postgresql.cnpg.io {cluster.Metadata.Name}").And.Contain($"Secret {cluster.Metadata.Name}-app");
+        }
     }
 
     [Fact]
