@@ -53,7 +53,37 @@ public sealed record ChartCase(string Name, string Values)
             ttl: 120
         """);
 
-    public static readonly IReadOnlyList<ChartCase> All = [Defaults, ExternalPowerDns, Persistence, ThreeReplicas, ClusterIssuer];
+    /// <summary>Two PowerDNS replicas on a PostgreSQL of the user's, named by host, with its credentials in a Secret of theirs.</summary>
+    public static readonly ChartCase PostgreSql = new("postgresql", """
+        powerdns:
+          backend: postgresql
+          replicas: 2
+          postgresql:
+            host: pdns-db.example.net
+            port: 6432
+            database: dns
+            sslmode: verify-full
+            existingSecret: pdns-db
+        """);
+
+    /// <summary>Three PowerDNS replicas on a CloudNativePG cluster the chart renders, and the ClusterIssuer naming each replica.</summary>
+    public static readonly ChartCase CloudNativePg = new("cloudnativepg", """
+        powerdns:
+          backend: postgresql
+          replicas: 3
+          postgresql:
+            cluster:
+              enabled: true
+              storage: {size: 5Gi, storageClass: fast-ssd}
+        clusterIssuer:
+          enabled: true
+          email: platform@example.com
+        """);
+
+    public static readonly IReadOnlyList<ChartCase> All = [Defaults, ExternalPowerDns, Persistence, ThreeReplicas, ClusterIssuer, PostgreSql, CloudNativePg];
+
+    /// <summary>The cases with one PowerDNS replica on SQLite (the rest of the bundled ones run on PostgreSQL).</summary>
+    public static TheoryData<string> SqliteNames => [.. All.Where(c => c != ExternalPowerDns && c != PostgreSql && c != CloudNativePg).Select(c => c.Name)];
 
     /// <summary>Theory data: the case names (serialisable, so each case is its own test).</summary>
     public static TheoryData<string> Names => [.. All.Select(c => c.Name)];

@@ -44,11 +44,12 @@ public sealed class ChartRenderer : IDisposable
         return Rendering.Parse(manifests, notes: "");
     }
 
-    /// <summary>What helm says when it refuses the values.</summary>
-    public async Task<string> RenderErrorAsync(string values)
+    /// <summary>What helm says when it refuses the values (with <paramref name="skipSchema"/>: what the templates themselves say).</summary>
+    public async Task<string> RenderErrorAsync(string values, bool skipSchema = false)
     {
         using var files = new TempFiles();
-        var (code, output) = await _helm.RunAsync(["template", Release, ChartDir, "--namespace", Namespace, "-f", files.Write("values.yaml", values)]);
+        var (code, output) = await _helm.RunAsync(["template", Release, ChartDir, "--namespace", Namespace, "-f", files.Write("values.yaml", values),
+            .. skipSchema ? ["--skip-schema-validation"] : Array.Empty<string>()]);
         code.Should().NotBe(0, "the values must be refused; helm printed:\n{0}", output);
         return output;
     }

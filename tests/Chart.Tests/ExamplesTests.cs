@@ -127,6 +127,24 @@ public sealed class ExamplesTests(ChartRenderer chart)
             && b.Subjects.Any(s => s.Name == rendering.Webhook.Spec.Template.Spec.ServiceAccountName && s.NamespaceProperty == Examples.Namespace));
     }
 
+    [Fact]
+    public async Task TheCloudNativePgExampleRunsThreeReplicasOnItsClusterAndItsClusterIssuerNamesEach()
+    {
+        var rendering = await Examples.RenderAsync(chart, "values-cloudnativepg.yaml");
+        var pdns = rendering.PowerDns!;
+
+        var cluster = rendering.All<CloudNativePgClusterSpec>("Cluster").Single();
+        var config = rendering.ClusterIssuer!.Spec.Acme!.Solvers.Single().Dns01!.Webhook!.Config!;
+        var instances = rendering.Get<V1Service>($"{pdns.Metadata.Name}-instances", Examples.Namespace);
+
+        pdns.Spec.Replicas.Should().Be(3);
+        Pods.Env(pdns.Spec.Template.Spec.Containers.Single())["PDNS_PG_HOST"].Should().Be($"{cluster.Metadata.Name}-rw");
+        cluster.Spec.Instances.Should().Be(3);
+        rendering.ClusterIssuer.Metadata.Name.Should().Be("letsencrypt-pdns", "certificates.yaml names it");
+        ((List<object>)config["instances"]).Should().Equal($"{instances.Metadata.Name}.{Examples.Namespace}.svc");
+        instances.Spec.ClusterIP.Should().Be("None");
+    }
+
     private static IList<string> Args(Rendering rendering) => rendering.Webhook.Spec.Template.Spec.Containers.Single().Args;
 
     private static bool Issues(CertManagerObject<IssuerSpec> issuer, CertManagerObject<CertificateSpec> certificate) =>

@@ -36,6 +36,13 @@ public static class Pods
         return container.VolumeMounts.Single(m => m.Name == volume.Name).MountPath;
     }
 
+    /// <summary>The container's literal environment values (those taken from a Secret: <see cref="SecretEnv"/>).</summary>
     public static IDictionary<string, string> Env(V1Container container) =>
-        (container.Env ?? []).ToDictionary(e => e.Name, e => e.Value ?? throw new InvalidOperationException($"env {e.Name} has no literal value"));
+        (container.Env ?? []).Where(e => e.ValueFrom is null)
+            .ToDictionary(e => e.Name, e => e.Value ?? throw new InvalidOperationException($"env {e.Name} has no value"));
+
+    /// <summary>The environment variables taken from a Secret's key: name to (Secret, key).</summary>
+    public static IDictionary<string, (string Secret, string Key)> SecretEnv(V1Container container) =>
+        (container.Env ?? []).Where(e => e.ValueFrom is not null).ToDictionary(e => e.Name, e =>
+            e.ValueFrom.SecretKeyRef is { } s ? (s.Name, s.Key) : throw new InvalidOperationException($"env {e.Name} is from neither a value nor a Secret"));
 }

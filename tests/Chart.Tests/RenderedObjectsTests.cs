@@ -70,8 +70,10 @@ public sealed class RenderedObjectsTests(ChartRenderer chart)
 
         foreach (var budget in rendering.All<V1PodDisruptionBudget>())
         {
-            rendering.Selected(budget.Spec.Selector.MatchLabels).Should().Equal([rendering.Webhook], "the PodDisruptionBudget covers the webhook");
+            rendering.Selected(budget.Spec.Selector.MatchLabels).Should().ContainSingle($"PodDisruptionBudget {budget.Metadata.Name} covers one Deployment's pods");
         }
+
+        rendering.All<V1PodDisruptionBudget>().Should().ContainSingle(b => Rendering.Matches(b.Spec.Selector.MatchLabels, rendering.Webhook.Spec.Template.Metadata.Labels));
     }
 
     [Theory]
@@ -246,6 +248,7 @@ public sealed class RenderedObjectsTests(ChartRenderer chart)
         webhook.Spec.Replicas.Should().Be(chartCase switch { "replicas-3" => 3, "external-powerdns" => 1, _ => 2 });
         antiAffinity.PodAffinityTerm.TopologyKey.Should().Be("kubernetes.io/hostname");
         rendering.Selected(antiAffinity.PodAffinityTerm.LabelSelector.MatchLabels).Should().Equal(webhook);
-        rendering.All<V1PodDisruptionBudget>().Single().Spec.MaxUnavailable.Value.Should().Be("1");
+        rendering.All<V1PodDisruptionBudget>().Single(b => rendering.Selected(b.Spec.Selector.MatchLabels).Contains(webhook))
+            .Spec.MaxUnavailable.Value.Should().Be("1");
     }
 }

@@ -13,6 +13,7 @@ public sealed class Rendering
         ["cert-manager.io/v1/ClusterIssuer"] = typeof(CertManagerObject<IssuerSpec>),
         ["cert-manager.io/v1/Certificate"] = typeof(CertManagerObject<CertificateSpec>),
         ["monitoring.coreos.com/v1/ServiceMonitor"] = typeof(CertManagerObject<ServiceMonitorSpec>),
+        ["postgresql.cnpg.io/v1/Cluster"] = typeof(CertManagerObject<CloudNativePgClusterSpec>),
     };
 
     private Rendering(string manifests, string notes, IReadOnlyList<IKubernetesObject<V1ObjectMeta>> objects) =>

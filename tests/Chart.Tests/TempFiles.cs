@@ -3,7 +3,14 @@ namespace Chart.Tests;
 /// <summary>A temporary directory, deleted with everything in it on dispose.</summary>
 public sealed class TempFiles : IDisposable
 {
-    public string Root { get; } = Directory.CreateTempSubdirectory("chart-tests-").FullName;
+    private const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+
+    /// <summary>Private, in the system's temporary directory; or in <paramref name="parent"/>, readable by every user.</summary>
+    public TempFiles(string? parent = null) => Root = parent is null ? Directory.CreateTempSubdirectory("chart-tests-").FullName
+        : Directory.CreateDirectory(Path.Combine(parent, "chart-tests-" + Guid.NewGuid().ToString("N")), Readable).FullName;
+
+    public string Root { get; }
 
     /// <summary>Writes <paramref name="relativePath"/> (creating its directories) and returns its full path.</summary>
     public string Write(string relativePath, string content)

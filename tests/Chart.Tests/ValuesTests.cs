@@ -52,6 +52,10 @@ public sealed partial class ValuesTests(ChartRenderer chart)
     [InlineData("powerdns: {zones: [{name: a.example, nameserver: [ns1.example.com]}]}", "additional properties 'nameserver' not allowed")]
     [InlineData("powerdns: {zones: [{name: a.example}]}", "missing property 'nameservers'")]
     [InlineData("clusterIssuer: {enabled: true}", "/clusterIssuer/email")]
+    [InlineData("powerdns: {backend: mysql}", "/powerdns/backend")]
+    [InlineData("powerdns: {replicas: 2}", "/powerdns/replicas")]
+    [InlineData("powerdns: {backend: postgresql, persistence: {enabled: true}, postgresql: {cluster: {enabled: true}}}", "/powerdns/persistence/enabled")]
+    [InlineData("powerdns: {postgresql: {sslmode: on}}", "/powerdns/postgresql/sslmode")]
     public async Task TheSchemaRefusesBadValuesByName(string values, string field)
     {
         var error = await chart.RenderErrorAsync(values);
@@ -75,6 +79,11 @@ public sealed partial class ValuesTests(ChartRenderer chart)
         else
         {
             rendering.Notes.Should().Contain("intranet.example.com.  IN NS  ns1.example.com.").And.Contain($"service {rendering.PowerDns.Metadata.Name}-dns");
+        }
+
+        foreach (var cluster in rendering.All<CloudNativePgClusterSpec>("Cluster"))
+        {
+            rendering.Notes.Should().Contain($"get cluster.postgresql.cnpg.io {cluster.Metadata.Name}").And.Contain($"Secret {cluster.Metadata.Name}-app");
         }
     }
 

@@ -29,6 +29,37 @@
 {{- printf "%s-powerdns" (include "pdns-webhook.fullname" .) | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
+{{/* The PostgreSQL backend's database: the CloudNativePG Cluster the chart renders (cluster.enabled), or the configured one. */}}
+{{- define "pdns-webhook.powerdns.postgresql" -}}
+{{- $pdns := .Values.powerdns }}
+{{- if and $pdns.enabled (eq $pdns.backend "postgresql") }}
+{{- with $pdns.postgresql }}
+{{- if .cluster.enabled }}
+{{- if or .host .existingSecret }}
+{{- fail "powerdns.postgresql: set host and existingSecret, or cluster.enabled (which brings its own), not both" }}
+{{- end }}
+{{- /* CloudNativePG names the Services and the application user's Secret after the cluster. */}}
+{{- $cluster := printf "%s-postgresql" (include "pdns-webhook.powerdns.fullname" $) | trunc 50 | trimSuffix "-" }}
+{{- dict "cluster" $cluster "host" (printf "%s-rw" $cluster) "port" 5432 "secret" (printf "%s-app" $cluster) | toJson }}
+{{- else }}
+{{- dict "host" (required "powerdns.postgresql.host is required for powerdns.backend=postgresql (or set powerdns.postgresql.cluster.enabled)" .host)
+    "port" (.port | int)
+    "secret" (required "powerdns.postgresql.existingSecret (a Secret with username and password) is required for powerdns.backend=postgresql" .existingSecret)
+    | toJson }}
+{{- end }}
+{{- end }}
+{{- else if gt (int $pdns.replicas) 1 }}
+{{- fail (printf "powerdns.replicas is %d: more than one replica needs powerdns.backend=postgresql (SQLite is a file in one pod's volume)" (int $pdns.replicas)) }}
+{{- else }}
+{{- dict | toJson }}
+{{- end }}
+{{- end }}
+
+{{/* The headless Service naming every PowerDNS replica (one A/AAAA record per ready pod), for the Issuer's instances. */}}
+{{- define "pdns-webhook.powerdns.instances" -}}
+{{- printf "%s-instances" (include "pdns-webhook.powerdns.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
 {{/* The serving certificate and its Secret; the APIService's inject-ca-from names it. */}}
 {{- define "pdns-webhook.servingCertificate" -}}
 {{- printf "%s-webhook-tls" (include "pdns-webhook.fullname" .) }}
