@@ -20,7 +20,6 @@ public sealed class CrossProcessLeaseTests(DebianPowerDnsServer pdns) : IAsyncLi
     public async ValueTask InitializeAsync()
     {
         _kube = await FakeKubeApi.StartAsync();
-        await File.WriteAllTextAsync(Path.Combine(_directory, "front-proxy-ca.crt"), _pki.FrontProxyCa.CaPem);
         Directory.CreateDirectory(Path.Combine(_directory, "secrets", "cert-manager", "pdns"));
         await File.WriteAllTextAsync(Path.Combine(_directory, "secrets", "cert-manager", "pdns", "api-key"), pdns.ApiKey);
     }
@@ -72,8 +71,7 @@ public sealed class CrossProcessLeaseTests(DebianPowerDnsServer pdns) : IAsyncLi
     private async Task<WebhookProcess[]> StartTwoAsync(params string[] flags)
     {
         var secrets = Path.Combine(_directory, "secrets");
-        var caFile = Path.Combine(_directory, "front-proxy-ca.crt");
-        var started = await Task.WhenAll(WebhookProcess.StartAsync(_pki, caFile, secrets, flags), WebhookProcess.StartAsync(_pki, caFile, secrets, flags));
+        var started = await Task.WhenAll(WebhookReplica.StartAsync(_pki, secrets, flags), WebhookReplica.StartAsync(_pki, secrets, flags));
         _webhooks.AddRange(started);
         return started;
     }
@@ -112,7 +110,7 @@ public sealed class CrossProcessLeaseTests(DebianPowerDnsServer pdns) : IAsyncLi
     // p50 and p99 of the lock wait over both processes, from their /metrics histograms (linear within a bucket).
     private static async Task<string> LockWaitAsync(WebhookProcess[] replicas)
     {
-        var scraped = await Task.WhenAll(replicas.Select(r => r.Http.GetStringAsync("/metrics")));
+        var scraped = await Task.WhenAll(replicas.Select(r => r.Aggregator.GetStringAsync("/metrics")));
         var samples = scraped.Select(Exposition.Parse).SelectMany(e => e.Samples).ToList();
         var buckets = samples.Where(s => s.Name == "pdns_webhook_lock_wait_seconds_bucket" && s.Labels["result"] == "acquired")
             .GroupBy(s => s.Labels["le"] == "+Inf" ? double.PositiveInfinity : double.Parse(s.Labels["le"], CultureInfo.InvariantCulture))
