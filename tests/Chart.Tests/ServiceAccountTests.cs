@@ -14,7 +14,7 @@ public sealed class ServiceAccountTests(ChartRenderer chart)
 
         rendering.All<V1ServiceAccount>().Should().BeEmpty();
         rendering.Webhook.Spec.Template.Spec.ServiceAccountName.Should().Be("dns-solver");
-        webhookSubjects.Should().HaveCount(3, "auth-delegator, the authentication reader and the Secret reader")
+        webhookSubjects.Should().HaveCount(4, "auth-delegator, the authentication reader, the Secret reader and the Lease writer")
             .And.OnlyContain(s => s.Name == "dns-solver");
     }
 

@@ -59,8 +59,10 @@ public sealed partial class FakeLeases
         app.MapGet(Path + "/{name}", async (string ns, string name, CancellationToken aborted) =>
         {
             Interlocked.Increment(ref _reads);
+            // Read before the rendezvous: paired reads then answer the same version, however late either reply is sent.
+            var stored = Get(ns, name);
             await RendezvousAsync(aborted);
-            return Get(ns, name) is { } lease ? Results.Json(lease) : Status(404, "NotFound", $"leases.coordination.k8s.io \"{name}\" not found", name);
+            return stored is { } lease ? Results.Json(lease) : Status(404, "NotFound", $"leases.coordination.k8s.io \"{name}\" not found", name);
         });
         app.MapPost(Path, async (string ns, HttpRequest request) =>
         {
