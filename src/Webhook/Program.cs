@@ -1,7 +1,9 @@
+using Microsoft.Extensions.Options;
 using Webhook;
 using Webhook.Api;
 using Webhook.Challenges;
 using Webhook.Hook;
+using Webhook.Issuers;
 using Webhook.Observability;
 using Webhook.Secrets;
 using Webhook.Security;
@@ -32,6 +34,7 @@ builder.AddServing();                               // HTTPS on --secure-port, c
 builder.Services.AddAggregatedApiSecurity();        // front-proxy certificate + X-Remote-*, then SubjectAccessReview
 
 builder.Services.AddSecretSource();                 // Kubernetes Secrets, or files under --secrets-dir
+builder.Services.AddSingleton(sp => HostAllowList.Parse(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.AllowedHosts));
 builder.Services.AddChallengeSolver();              // the same solver core as hook mode
 builder.Services.AddHealthChecks().AddCheck<AuthenticationConfigSource>("authentication-config", tags: ["ready"]);
 
