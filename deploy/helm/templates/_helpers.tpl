@@ -56,3 +56,17 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "pdns-webhook.image" -}}
 {{- printf "%s:%s" .image.repository (.image.tag | default .context.Chart.AppVersion) }}
 {{- end }}
+
+{{/* --allowed-hosts: webhook.allowedHosts, else the bundled PowerDNS API Service and externalPowerDns.host. */}}
+{{- define "pdns-webhook.allowedHosts" -}}
+{{- $hosts := .Values.webhook.allowedHosts -}}
+{{- if not $hosts -}}
+{{- if .Values.powerdns.enabled -}}
+{{- $hosts = append $hosts (printf "%s-api.%s.svc:%v" (include "pdns-webhook.powerdns.fullname" .) .Release.Namespace .Values.powerdns.api.port) -}}
+{{- end -}}
+{{- with .Values.externalPowerDns.host -}}
+{{- $hosts = append $hosts (urlParse .).host -}}
+{{- end -}}
+{{- end -}}
+{{- join "," $hosts -}}
+{{- end }}
