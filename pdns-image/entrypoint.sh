@@ -65,6 +65,9 @@ else
 fi
 [[ $api_key != *$'\n'* ]] || die "the API key must be a single line"
 unset PDNS_API_KEY   # pdns_server does not need it in its environment
+# pdns.conf holds the key hashed (PowerDNS 4.6+ accepts $scrypt$ api-keys), so a leaked file or backup does not leak it.
+api_key_hash=$(printf '%s\n' "$api_key" | pdnsutil --config-dir=/nonexistent hash-password 2>/dev/null) || true
+[[ $api_key_hash == '$scrypt$'* ]] || die "pdnsutil hash-password could not hash the API key (PowerDNS 4.6 or later is needed)"
 
 command -v "$PDNS_BINARY" >/dev/null || die "PDNS_BINARY $PDNS_BINARY is not an executable"
 
@@ -143,7 +146,7 @@ conf="$PDNS_CONFIG_DIR/pdns.conf"
     cat "$here/pdns.conf"
     echo "# from the environment (entrypoint.sh)"
     echo "gsqlite3-database=$PDNS_DB"
-    echo "api-key=$api_key"
+    echo "api-key=$api_key_hash"
     echo "webserver-address=$PDNS_API_ADDRESS"
     echo "webserver-port=$PDNS_API_PORT"
     echo "webserver-allow-from=$PDNS_WEBSERVER_ALLOW_FROM"
