@@ -78,6 +78,9 @@ secret() {
 api_key=$(secret PDNS_API_KEY) || exit 1
 [ -n "$api_key" ] || die "set PDNS_API_KEY or PDNS_API_KEY_FILE (the PowerDNS API key)"
 unset PDNS_API_KEY   # pdns_server does not need it in its environment
+# pdns.conf holds the key hashed (PowerDNS 4.6+ accepts $scrypt$ api-keys), so a leaked file or backup does not leak it.
+api_key_hash=$(printf '%s\n' "$api_key" | pdnsutil --config-dir=/nonexistent hash-password 2>/dev/null) || true
+[[ $api_key_hash == '$scrypt$'* ]] || die "pdnsutil hash-password could not hash the API key (PowerDNS 4.6 or later is needed)"
 [ "$PDNS_BACKEND" = sqlite ] || pg_validate
 
 command -v "$PDNS_BINARY" >/dev/null || die "PDNS_BINARY $PDNS_BINARY is not an executable"
@@ -188,7 +191,7 @@ conf="$PDNS_CONFIG_DIR/pdns.conf"
     cat "$here/pdns.conf"
     echo "# from the environment (entrypoint.sh)"
     if [ "$PDNS_BACKEND" = sqlite ]; then sqlite_conf; else pg_conf; fi
-    echo "api-key=$api_key"
+    echo "api-key=$api_key_hash"
     echo "webserver-address=$PDNS_API_ADDRESS"
     echo "webserver-port=$PDNS_API_PORT"
     echo "webserver-allow-from=$PDNS_WEBSERVER_ALLOW_FROM"

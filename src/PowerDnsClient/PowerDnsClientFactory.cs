@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -12,7 +11,7 @@ namespace PowerDnsClient;
 /// <summary>
 /// Builds an <see cref="IPowerDnsApi"/> per endpoint. The endpoint comes from each Issuer, so clients are cheap and
 /// built per call, over one pooled transport per distinct CA bundle and pinned address: a tenant's CA is never trusted
-/// for another tenant's connections.
+/// for another tenant's connections. Redirects are never followed: the key header would go with them.
 /// </summary>
 public sealed class PowerDnsClientFactory(ResiliencePipelineProvider<string> pipelines)
 {
@@ -24,7 +23,9 @@ public sealed class PowerDnsClientFactory(ResiliencePipelineProvider<string> pip
         ExceptionFactory = async response => response.IsSuccessStatusCode ? null : await PowerDnsException.FromResponseAsync(response, CancellationToken.None),
         TransportExceptionFactory = (_, exception, _) => exception,
     };
-    private readonly ConcurrentDictionary<(string CaBundle, IPAddress? Address), HttpMessageHandler> _transports = new();
+    // Bundles and addresses come from Issuers, so their number is the tenants' choice. A transport dropped here is not
+    // disposed: calls in flight may still use it, and its idle connections close by themselves.
+    private readonly BoundedCache<(string CaBundle, IPAddress? Address), HttpMessageHandler> _transports = new(64, TimeSpan.FromMinutes(10));
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline = pipelines.GetPipeline<HttpResponseMessage>(PipelineName);
 
     /// <summary>A client for <paramref name="endpoint"/>; every failure surfaces as <see cref="PowerDnsException"/>.</summary>
@@ -43,7 +44,7 @@ public sealed class PowerDnsClientFactory(ResiliencePipelineProvider<string> pip
     private static SocketsHttpHandler CreateTransport((string CaBundle, IPAddress? Address) key)
     {
         var (caBundle, address) = key;
-        var transport = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) };
+        var transport = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), AllowAutoRedirect = false };
         if (address is not null)
         {
             // Only the TCP connection goes elsewhere; the request, its Host header and TLS (SNI, name check) keep the URL's host.
@@ -89,6 +90,7 @@ public sealed class PowerDnsClientFactory(ResiliencePipelineProvider<string> pip
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(roots);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.DisableCertificateDownloads = true;   // only what was presented and the bundle: no fetch the server chooses
         if (presented is not null)
         {
             chain.ChainPolicy.ExtraStore.AddRange(presented.ChainElements.Select(e => e.Certificate).ToArray());

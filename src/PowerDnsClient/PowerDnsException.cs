@@ -35,10 +35,15 @@ public sealed partial class PowerDnsException : Exception
         var request = response.RequestMessage!;
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         var error = ErrorText(body);
-        var status = $"{(int)response.StatusCode} {response.ReasonPhrase}";
+        var status = $"{(int)response.StatusCode} {response.ReasonPhrase}"
+            + (response.Headers.Location is { } location ? $" (a redirect to {location}, which is not followed: point 'host' there)" : "");
         var message = $"PowerDNS API {request.Method} {Target(request)} answered {status}" + (error.Length > 0 ? $": {error}" : "");
         return new(message, request.Method, request.RequestUri, response.StatusCode, error, null);
     }
+
+    internal static PowerDnsException TooLarge(HttpRequestMessage request, int limit) =>
+        new($"PowerDNS API {request.Method} {request.RequestUri} answered with a body larger than {limit / (1024 * 1024)} MiB; it was not read further",
+            request.Method, request.RequestUri, null, null, null);
 
     // The whole chain: a TLS failure's own message is only "see inner exception"; the reason (an untrusted root, a
     // name mismatch) is further in.

@@ -22,6 +22,7 @@ internal static partial class Flags
         ["--requestheader-group-headers"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.RequestHeaderGroupHeaders)}",
         ["--requestheader-extra-headers-prefix"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.RequestHeaderExtraHeadersPrefix)}",
         ["--client-ca-file"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.ClientCaFile)}",
+        ["--allowed-hosts"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.AllowedHosts)}",
         ["--authorization-mode"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.AuthorizationMode)}",
         ["--log-format"] = $"{WebhookOptions.Section}:{nameof(WebhookOptions.LogFormat)}",
         ["--log-level"] = "Logging:LogLevel:Default",

@@ -1,7 +1,9 @@
+using Microsoft.Extensions.Options;
 using Webhook;
 using Webhook.Api;
 using Webhook.Challenges;
 using Webhook.Hook;
+using Webhook.Issuers;
 using Webhook.Observability;
 using Webhook.Secrets;
 using Webhook.Security;
@@ -32,11 +34,13 @@ builder.AddServing();                               // HTTPS on --secure-port, c
 builder.Services.AddAggregatedApiSecurity();        // front-proxy certificate + X-Remote-*, then SubjectAccessReview
 
 builder.Services.AddSecretSource();                 // Kubernetes Secrets, or files under --secrets-dir
+builder.Services.AddSingleton(sp => HostAllowList.Parse(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.AllowedHosts));
 builder.Services.AddChallengeSolver();              // the same solver core as hook mode
 builder.Services.AddHealthChecks().AddCheck<AuthenticationConfigSource>("authentication-config", tags: ["ready"]);
 
 var app = builder.Build();
 app.UseExceptionHandler();
+app.UseStatusCodePages(ErrorStatus.EmptyAnswerAsync);   // Kestrel's own 413 for a body over 3 MiB, as a Status
 app.MapHealthChecks("/healthz").AllowAnonymous();
 app.MapHealthChecks("/livez", new() { Predicate = _ => false }).AllowAnonymous();
 app.MapHealthChecks("/readyz").AllowAnonymous();

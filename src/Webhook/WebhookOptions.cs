@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Webhook;
 
 /// <summary>Process settings: section <c>Webhook</c>, flags <c>--group-name</c>, <c>--solver-name</c>, ... (the flag table is in Flags.cs).</summary>
-internal sealed class WebhookOptions
+internal sealed class WebhookOptions : IValidatableObject
 {
     public const string Section = "Webhook";
 
@@ -34,6 +34,12 @@ internal sealed class WebhookOptions
     /// <summary>How long a Lease stays held without renewal (renewed every third of it): how long a crashed replica blocks the others.</summary>
     [Range(1, 60)]
     public int LeaseDurationSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// Where Issuers' 'host' may point (host, host:port, *.domain[:port], comma-separated; see Issuers/HostAllowList.cs),
+    /// checked before any Secret is read. Empty allows any host: the chart sets it to the PowerDNS it knows.
+    /// </summary>
+    public string? AllowedHosts { get; set; }
 
     /// <summary>HTTPS port; 8443 so the container needs no privilege (the Service maps 443 to it).</summary>
     [Range(0, 65535)]
@@ -74,6 +80,9 @@ internal sealed class WebhookOptions
     /// <summary><c>json</c> (one object per line; the default in a container) or <c>text</c>.</summary>
     [RegularExpression("^(json|text)$", ErrorMessage = "--log-format must be json or text")]
     public string? LogFormat { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        Issuers.HostAllowList.Problem(AllowedHosts) is { } problem ? [new ValidationResult(problem, [nameof(AllowedHosts)])] : [];
 
     /// <summary>True when the authentication settings come from flags rather than the cluster's ConfigMap.</summary>
     public bool AuthenticationFromFiles => RequestHeaderClientCaFile is { Length: > 0 } || ClientCaFile is { Length: > 0 };

@@ -136,7 +136,7 @@ public sealed class BundledPowerDnsTests(ChartRenderer chart)
         var pod = pdns.Spec.Template.Spec;
         var apiPort = pod.Containers.Single().Ports.Single(p => p.Name == "api");
 
-        var policy = rendering.All<V1NetworkPolicy>().Single();
+        var policy = rendering.All<V1NetworkPolicy>().Single(p => p.Metadata.Name.EndsWith("-powerdns", StringComparison.Ordinal));
         var open = policy.Spec.Ingress.Where(r => r.FromProperty is null).SelectMany(r => r.Ports).ToList();
         var fenced = policy.Spec.Ingress.Where(r => r.FromProperty is not null).ToList();
 

@@ -69,6 +69,8 @@ public sealed class ClusterIssuerTests(ChartRenderer chart)
         using var certManager = webhook.Aggregator("system:serviceaccount:cert-manager:cert-manager",
             "system:serviceaccounts", "system:serviceaccounts:cert-manager", "system:authenticated");
         config["host"]!.GetValue<string>().Should().Be($"http://{api.Metadata.Name}.{api.Metadata.NamespaceProperty}.svc:{api.Spec.Ports.Single().Port}");
+        Pods.Flag(rendering.Webhook.Spec.Template.Spec.Containers.Single().Args, "--allowed-hosts").Should()
+            .Be($"{api.Metadata.Name}.{api.Metadata.NamespaceProperty}.svc:{api.Spec.Ports.Single().Port}", "the webhook sends keys only to the PowerDNS it was installed with");
         config["host"] = powerDns.ApiUrl.ToString();   // the Service's name resolves to the pod: here, loopback
         var path = $"/apis/{webhookSolver.GroupName}/v1alpha1/{webhookSolver.SolverName}";
         var probe = new DnsProbe(powerDns.DnsPort);

@@ -53,8 +53,10 @@ internal sealed class RenderedWebhook : IAsyncDisposable
         File.WriteAllText(Path.Combine(tlsDir, "tls.key"), serving.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
         File.WriteAllText(Path.Combine(tlsDir, "ca.crt"), servingCa.CaPem);
         var port = Ports.GetFree();
+        // A Service name resolves to its pods; here those are processes on loopback, which the allow-list must admit too.
         var args = container.Args.Select(a => a.StartsWith("--secure-port=", StringComparison.Ordinal)
             ? $"--secure-port={port.ToString(CultureInfo.InvariantCulture)}"
+            : a.StartsWith("--allowed-hosts=", StringComparison.Ordinal) ? a + ",127.0.0.1"
             : a.Replace($"={mountPath}/", $"={tlsDir}/", StringComparison.Ordinal)).ToList();
         var environment = new Dictionary<string, string>((container.Env ?? []).ToDictionary(e => e.Name, e => e.Value ?? "")) { ["KUBECONFIG"] = kube.Kubeconfig };
 

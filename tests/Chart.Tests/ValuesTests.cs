@@ -98,6 +98,7 @@ public sealed partial class ValuesTests(ChartRenderer chart)
             "Service acme-dns/acme-dns-pdns-webhook",
             "ServiceAccount acme-dns/acme-dns-pdns-webhook",
             "PodDisruptionBudget acme-dns/acme-dns-pdns-webhook",
+            "NetworkPolicy acme-dns/acme-dns-pdns-webhook",
             "Issuer acme-dns/acme-dns-pdns-webhook-selfsign",
             "Certificate acme-dns/acme-dns-pdns-webhook-ca",
             "Issuer acme-dns/acme-dns-pdns-webhook-ca",

@@ -26,6 +26,9 @@ public abstract class PowerDnsServer : IAsyncLifetime
 
     public string Version { get; private set; } = "";
 
+    /// <summary>The pdns.conf the entrypoint wrote.</summary>
+    public string ConfigFile => Path.Combine(_directory ?? "", "run", "pdns.conf");
+
     /// <summary>What the process printed, for failure messages.</summary>
     public override string ToString() => _pdns?.ToString() ?? "pdns_server not started";
 

@@ -35,12 +35,12 @@ public sealed class TestCertificates : IDisposable
     }
 
     /// <summary>
-    /// A client certificate: CN = <paramref name="commonName"/>, O = each of <paramref name="organizations"/>; with
+    /// A client certificate: CN = <paramref name="commonName"/> (none when empty), O = each of <paramref name="organizations"/>; with
     /// <paramref name="clientAuth"/> false its only usage is serverAuth. <paramref name="expired"/> makes it a day past its end.
     /// </summary>
     public X509Certificate2 Client(string commonName, IEnumerable<string>? organizations = null, bool clientAuth = true, bool expired = false)
     {
-        var subject = string.Join(", ", new[] { $"CN={commonName}" }.Concat((organizations ?? []).Select(o => $"O={o}")));
+        var subject = string.Join(", ", (commonName.Length > 0 ? new[] { $"CN={commonName}" } : []).Concat((organizations ?? []).Select(o => $"O={o}")));
         var usage = new Oid(clientAuth ? "1.3.6.1.5.5.7.3.2" : "1.3.6.1.5.5.7.3.1");
         return Issue(subject, [new X509EnhancedKeyUsageExtension([usage], false)], expired ? DateTimeOffset.UtcNow.AddDays(-1) : null);
     }

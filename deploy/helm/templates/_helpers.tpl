@@ -96,3 +96,21 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "pdns-webhook.image" -}}
 {{- printf "%s:%s" .image.repository (.image.tag | default .context.Chart.AppVersion) }}
 {{- end }}
+
+{{/* --allowed-hosts: webhook.allowedHosts, else the bundled PowerDNS API Service (and its instances) and externalPowerDns.host. */}}
+{{- define "pdns-webhook.allowedHosts" -}}
+{{- $hosts := .Values.webhook.allowedHosts -}}
+{{- if not $hosts -}}
+{{- if .Values.powerdns.enabled -}}
+{{- $hosts = append $hosts (printf "%s-api.%s.svc:%v" (include "pdns-webhook.powerdns.fullname" .) .Release.Namespace .Values.powerdns.api.port) -}}
+{{- if eq .Values.powerdns.backend "postgresql" -}}
+{{- /* The ClusterIssuer's instances: each replica's API, reached through the headless Service's addresses. */ -}}
+{{- $hosts = append $hosts (printf "%s.%s.svc:%v" (include "pdns-webhook.powerdns.instances" .) .Release.Namespace .Values.powerdns.api.port) -}}
+{{- end -}}
+{{- end -}}
+{{- with .Values.externalPowerDns.host -}}
+{{- $hosts = append $hosts (urlParse .).host -}}
+{{- end -}}
+{{- end -}}
+{{- join "," $hosts -}}
+{{- end }}

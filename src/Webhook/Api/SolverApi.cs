@@ -8,6 +8,9 @@ namespace Webhook.Api;
 /// <summary>The aggregated API: discovery and the solver resource, exactly as cert-manager and kube-aggregator use them (docs/contract.md 1, 2).</summary>
 internal static class SolverApi
 {
+    /// <summary>The solver endpoint's name: authorization asks for 'create' on the resource when routing matched it.</summary>
+    public const string SolverEndpoint = "solver";
+
     /// <summary>Maps discovery and the solver resource; the fallback authorization policy guards them (Security/).</summary>
     public static IEndpointRouteBuilder MapSolverApi(this IEndpointRouteBuilder endpoints)
     {
@@ -16,7 +19,7 @@ internal static class SolverApi
         apis.MapGet("", () => TypedResults.Ok(Discovery.Groups(options)));
         apis.MapGet($"/{options.GroupName}", () => TypedResults.Ok(Discovery.Group(options)));
         apis.MapGet($"/{options.GroupName}/{Discovery.Version}", () => TypedResults.Ok(Discovery.Resources(options)));
-        apis.MapPost($"/{options.GroupName}/{Discovery.Version}/{options.SolverName}", SolveAsync);
+        apis.MapPost($"/{options.GroupName}/{Discovery.Version}/{options.SolverName}", SolveAsync).WithName(SolverEndpoint);
         apis.MapPost($"/{options.GroupName}/{Discovery.Version}/{{resource}}", (string resource) => Unmatched(resource, options));
         return endpoints;
     }

@@ -13,7 +13,7 @@ namespace Webhook.Challenges;
 /// Present and CleanUp, independent of HTTP. Present adds the value unless present; CleanUp removes only its value and
 /// succeeds when it is already gone. Every failure becomes <c>success:false</c> with a message for the Challenge status.
 /// </summary>
-internal sealed partial class ChallengeSolver(ISecretSource secrets, PowerDnsServers servers, WebhookMetrics metrics, TimeProvider time, ILogger<ChallengeSolver> logger)
+internal sealed partial class ChallengeSolver(ISecretSource secrets, HostAllowList allowedHosts, PowerDnsServers servers, WebhookMetrics metrics, TimeProvider time, ILogger<ChallengeSolver> logger)
 {
     /// <summary>Well inside the Go framework's 34 s, so cert-manager reads our message rather than a 504.</summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(25);
@@ -28,6 +28,7 @@ internal sealed partial class ChallengeSolver(ISecretSource secrets, PowerDnsSer
             var config = SolverConfig.Parse(request.Config);
             var edit = Edit(request, config.Ttl);
             config.EnsureAllows(edit.Name);   // before the Secret is read or PowerDNS is called
+            allowedHosts.EnsureAllows(config);
             var apiKey = await secrets.GetAsync(request.ResourceNamespace, config.ApiKeySecretRef, both.Token);
             var (zone, strategy) = await servers.EditAsync(config, apiKey, edit, both.Token);
             var elapsed = time.GetElapsedTime(started);

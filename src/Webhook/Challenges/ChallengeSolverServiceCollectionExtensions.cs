@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using PowerDnsClient;
 using Webhook.Editing;
 using Webhook.Freshness;
+using Webhook.Issuers;
 using Webhook.Observability;
 
 namespace Webhook.Challenges;
@@ -13,6 +14,7 @@ internal static class ChallengeSolverServiceCollectionExtensions
     /// <summary>
     /// The solver core and what it needs but the API key source: the same composition for the server and for hook mode.
     /// Writes are serialised across replicas by Leases with <c>--lease-namespace</c>, else inside this process.
+    /// Any host is allowed unless a <see cref="HostAllowList"/> is registered first.
     /// </summary>
     public static IServiceCollection AddChallengeSolver(this IServiceCollection services)
     {
@@ -23,6 +25,7 @@ internal static class ChallengeSolverServiceCollectionExtensions
             ? new LeaseWriteLock(sp.GetRequiredService<IKubernetes>(), ns, TimeSpan.FromSeconds(options.LeaseDurationSeconds),
                 sp.GetRequiredService<WebhookMetrics>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<LeaseWriteLock>>())
             : new InProcessWriteLock());
+        services.TryAddSingleton(HostAllowList.Any);   // the server and hook mode register the operator's list first
         return services
             .AddPowerDnsClient()
             .AddSingleton<PowerDnsInstances>()

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using PowerDnsClient;
 using Webhook.Challenges;
 using Webhook.Freshness;
@@ -11,12 +10,14 @@ namespace Webhook.Editing;
 /// What all Issuers using one PowerDNS server share: its edit strategy (from its version), its zone list, and one
 /// <see cref="BatchingWriter"/> per zone, endpoint and strategy. Edits batch together only when they would be sent to
 /// the same endpoint with the same credentials and settings (the endpoint's own equality). With the Issuer's
-/// <c>instances</c>, an edit is done once every instance serves it.
+/// <c>instances</c>, an edit is done once every instance serves it. Issuers choose the keys, so both maps are bounded
+/// and forget what has not been used for a while; a writer forgotten mid-batch finishes it, and the write lock keeps it
+/// and its successor apart.
 /// </summary>
 internal sealed class PowerDnsServers(PowerDnsClientFactory clients, IWriteLock writeLock, PowerDnsInstances instances, WebhookMetrics metrics, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, Server> _servers = new();
-    private readonly ConcurrentDictionary<(PowerDnsEndpoint Endpoint, string Zone, EditStrategy Strategy), BatchingWriter> _writers = new();
+    private readonly BoundedCache<string, Server> _servers = new(256, TimeSpan.FromMinutes(30), time);
+    private readonly BoundedCache<(PowerDnsEndpoint Endpoint, string Zone, EditStrategy Strategy), BatchingWriter> _writers = new(1024, TimeSpan.FromMinutes(10), time);
 
     /// <summary>Applies <paramref name="edit"/> and answers the zone and strategy used.</summary>
     public async Task<(string Zone, EditStrategy Strategy)> EditAsync(SolverConfig config, string apiKey, TxtEdit edit, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Webhook.CertManager;
 using Webhook.Challenges;
+using Webhook.Issuers;
 using Webhook.Secrets;
 
 namespace Webhook.Hook;
@@ -11,19 +12,14 @@ namespace Webhook.Hook;
 /// The executable as a DNS-01 hook for ACME clients outside Kubernetes (lego, dehydrated, certbot), on the same solver
 /// core. Settings come from <c>--name value</c> flags after the hook's own arguments, else from PDNS_WEBHOOK_* variables:
 /// config (the Issuer config as JSON, or a file holding it), secrets-dir and namespace (where apiKeySecretRef is read), log-level,
-/// or via (a running webhook server's URL) with client-cert, client-key, ca-file, user and group-name.
+/// allowed-hosts (where 'host' may point, as the server's --allowed-hosts; any host when unset), or via (a running webhook server's URL) with client-cert, client-key, ca-file, user and group-name.
 /// </summary>
 internal static class HookMode
 {
     public static async Task<int> RunAsync(IReadOnlyList<HookCall> calls, string[] args)
     {
-        var flags = args.SkipWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).Chunk(2).Where(p => p.Length == 2)
-            .ToDictionary(p => p[0][2..], p => p[1]);
-        string? Setting(string name) => flags.TryGetValue(name, out var value) ? value
-            : Environment.GetEnvironmentVariable("PDNS_WEBHOOK_" + name.ToUpperInvariant().Replace('-', '_'));
-
         // The command line's one boundary: whatever fails becomes a message and exit code 1.
-        var run = Task.Run(() => RunAsync(calls, Setting));
+        var run = Task.Run(() => RunAsync(calls, Settings(args)));
         await ((Task)run).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (!run.IsCompletedSuccessfully)
         {
@@ -40,6 +36,21 @@ internal static class HookMode
         return run.Result.All(r => r.Message is null) ? 0 : 1;
     }
 
+    // --name value pairs after the hook's own arguments, each given once; else PDNS_WEBHOOK_NAME.
+    private static Func<string, string?> Settings(string[] args)
+    {
+        var pairs = args.SkipWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).Chunk(2).ToList();
+        if (pairs.FirstOrDefault(p => p.Length != 2 || !p[0].StartsWith("--", StringComparison.Ordinal)) is { } bad)
+        {
+            throw new InvalidOperationException($"settings are --name value pairs after the hook's arguments; '{bad[0]}' {(bad.Length == 2 ? "is not a --name" : "has no value")}");
+        }
+
+        var flags = pairs.GroupBy(p => p[0][2..]).ToDictionary(g => g.Key, g => g.Count() == 1 ? g.Single()[1]
+            : throw new InvalidOperationException($"--{g.Key} is given {g.Count()} times; give it once"));
+        return name => flags.TryGetValue(name, out var value) ? value
+            : Environment.GetEnvironmentVariable("PDNS_WEBHOOK_" + name.ToUpperInvariant().Replace('-', '_'));
+    }
+
     private static async Task<IReadOnlyList<(HookCall Call, string? Message)>> RunAsync(IReadOnlyList<HookCall> calls, Func<string, string?> setting)
     {
         var config = setting("config") is { } text
@@ -53,7 +64,8 @@ internal static class HookMode
         var responses = setting("via") is { } via
             ? await Task.WhenAll(requests.Select(r => ViaServerAsync(new Uri(via), r, setting)))
             : await DirectAsync(requests, setting("secrets-dir") ?? throw new InvalidOperationException(
-                "no API key source: set PDNS_WEBHOOK_SECRETS_DIR (files <dir>/<namespace>/<secret name>/<key>) or pass --via"), LogLevelOf(setting("log-level")));
+                "no API key source: set PDNS_WEBHOOK_SECRETS_DIR (files <dir>/<namespace>/<secret name>/<key>) or pass --via"),
+                HostAllowList.Parse(setting("allowed-hosts")), LogLevelOf(setting("log-level")));
         return [.. calls.Zip(responses, (call, response) => (call, response.Success ? null : response.Status?.Message ?? "failed"))];
     }
 
@@ -62,11 +74,12 @@ internal static class HookMode
         : Enum.TryParse<LogLevel>(name, ignoreCase: true, out var level) && Enum.IsDefined(level) ? level
         : throw new InvalidOperationException($"log-level '{name}' is not one of {string.Join(", ", Enum.GetNames<LogLevel>())}");
 
-    private static async Task<ChallengeResponse[]> DirectAsync(IReadOnlyList<ChallengeRequest> requests, string secretsDir, LogLevel logLevel)
+    private static async Task<ChallengeResponse[]> DirectAsync(IReadOnlyList<ChallengeRequest> requests, string secretsDir, HostAllowList allowedHosts, LogLevel logLevel)
     {
         await using var services = new ServiceCollection()
             .AddLogging(logging => logging.SetMinimumLevel(logLevel)
                 .AddSimpleConsole(o => o.SingleLine = true).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace))
+            .AddSingleton(allowedHosts)
             .AddChallengeSolver()
             .AddSingleton<ISecretSource>(new FileSecretSource(secretsDir))
             .BuildServiceProvider();
@@ -108,6 +121,7 @@ internal static class HookMode
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(roots);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.DisableCertificateDownloads = true;
         return chain.Build(leaf);
     }
 }

@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Webhook.CertManager;
+using PowerDnsClient;
 using Webhook.Editing;
 
 namespace Webhook.Observability;
@@ -16,7 +16,8 @@ internal sealed class WebhookMetrics
     private readonly Histogram<long> _batchSize;
     private readonly Histogram<double> _lockWait;
     private readonly Counter<long> _lockContention;
-    private readonly ConcurrentDictionary<string, EditStrategy> _strategies = new();
+    // One label set per server an Issuer named: bounded, and a server unused for an hour drops out of the gauge.
+    private readonly BoundedCache<string, EditStrategy> _strategies = new(256, TimeSpan.FromHours(1));
 
     public WebhookMetrics(IMeterFactory meters)
     {
@@ -28,7 +29,7 @@ internal sealed class WebhookMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25] });
         _lockContention = meter.CreateCounter<long>("pdns_webhook.lock.contention",
             description: "Attempts to take a Lease that found it held by another replica (held) or lost the compare-and-swap to one (conflict)");
-        meter.CreateObservableGauge("pdns_webhook.edit_strategy", () => _strategies.Select(s =>
+        meter.CreateObservableGauge("pdns_webhook.edit_strategy", () => _strategies.Snapshot().Select(s =>
             new Measurement<int>(1, new KeyValuePair<string, object?>("server", s.Key), new KeyValuePair<string, object?>("strategy", s.Value.ToString()))),
             description: "The edit strategy in use per PowerDNS server (value 1)");
     }
@@ -49,5 +50,5 @@ internal sealed class WebhookMetrics
     public void LockContended(string reason) => _lockContention.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     /// <summary><paramref name="server"/> is the API URL and server id: never a key.</summary>
-    public void Strategy(string server, EditStrategy strategy) => _strategies[server] = strategy;
+    public void Strategy(string server, EditStrategy strategy) => _strategies.Set(server, strategy);
 }

@@ -26,6 +26,6 @@ internal sealed class KubernetesSecretSource(IKubernetes kubernetes) : ISecretSo
         return secret.Data?.TryGetValue(selector.Key, out var value) == true && Encoding.UTF8.GetString(value).Trim() is { Length: > 0 } apiKey
             ? apiKey
             : throw new SolverException(
-                $"secret '{@namespace}/{selector.Name}' has no non-empty key '{selector.Key}' (apiKeySecretRef.key); its keys are: {string.Join(", ", secret.Data?.Keys ?? [])}");
+                $"secret '{@namespace}/{selector.Name}' has no non-empty key '{selector.Key}' (apiKeySecretRef.key)");   // its other keys are not the caller's business
     }
 }

@@ -16,6 +16,9 @@ internal sealed record AuthenticationConfig(
     IReadOnlyList<string> ExtraHeaderPrefixes,
     X509Certificate2Collection ClientCAs)
 {
+    /// <summary>The operator's --requestheader-allowed-names, applied on top of the cluster's list (both must allow a CN).</summary>
+    public IReadOnlyList<string> OperatorAllowedNames { get; init; } = [];
+
     public const string ConfigMapNamespace = "kube-system";
     public const string ConfigMapName = "extension-apiserver-authentication";
 
@@ -30,14 +33,20 @@ internal sealed record AuthenticationConfig(
             List("requestheader-uid-headers"), List("requestheader-group-headers"), List("requestheader-extra-headers-prefix"), Pem(Value("client-ca-file")));
     }
 
+    /// <summary>Whether a front-proxy certificate's CN may assert users: an empty list allows any, as in Go.</summary>
+    public bool AllowsProxy(string commonName) =>
+        (AllowedNames.Count == 0 || AllowedNames.Contains(commonName)) && (OperatorAllowedNames.Count == 0 || OperatorAllowedNames.Contains(commonName));
+
     /// <summary>From the Go-named flags: CA files and comma-separated lists.</summary>
     public static AuthenticationConfig FromFlags(WebhookOptions options)
     {
-        static IReadOnlyList<string> List(string? value) => value?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
         static string Read(string? file) => file is { Length: > 0 } ? File.ReadAllText(file) : "";
-        return new(Pem(Read(options.RequestHeaderClientCaFile)), List(options.RequestHeaderAllowedNames), List(options.RequestHeaderUsernameHeaders), [],
-            List(options.RequestHeaderGroupHeaders), List(options.RequestHeaderExtraHeadersPrefix), Pem(Read(options.ClientCaFile)));
+        return new(Pem(Read(options.RequestHeaderClientCaFile)), CommaList(options.RequestHeaderAllowedNames), CommaList(options.RequestHeaderUsernameHeaders), [],
+            CommaList(options.RequestHeaderGroupHeaders), CommaList(options.RequestHeaderExtraHeadersPrefix), Pem(Read(options.ClientCaFile)));
     }
+
+    /// <summary>A comma-separated flag value as a list.</summary>
+    public static IReadOnlyList<string> CommaList(string? value) => value?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
 
     private static X509Certificate2Collection Pem(string pem)
     {

@@ -58,6 +58,7 @@ internal sealed class AuthenticationConfigSource(IOptions<WebhookOptions> option
     {
         var configMap = await services.GetRequiredService<IKubernetes>().CoreV1.ReadNamespacedConfigMapAsync(
             AuthenticationConfig.ConfigMapName, AuthenticationConfig.ConfigMapNamespace, cancellationToken: cancellationToken);
-        return AuthenticationConfig.FromConfigMap(configMap.Data);
+        // In a cluster too, the operator's --requestheader-allowed-names narrows which proxies may assert users.
+        return AuthenticationConfig.FromConfigMap(configMap.Data) with { OperatorAllowedNames = AuthenticationConfig.CommaList(options.Value.RequestHeaderAllowedNames) };
     }
 }

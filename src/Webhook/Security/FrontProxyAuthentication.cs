@@ -10,7 +10,7 @@ namespace Webhook.Security;
 /// <summary>
 /// The Go apiserver's delegating authenticator (docs/contract.md 3.4), in its order: a front-proxy certificate (chains to the
 /// request-header CA, clientAuth usage, an allowed CN) makes the X-Remote-* headers the user; else a client certificate
-/// chaining to the client CA is the user (CN, groups from O); else a bearer token a TokenReview accepts (a Prometheus
+/// chaining to the client CA is the user (its CN, which it must have; groups from O); else a bearer token a TokenReview accepts (a Prometheus
 /// service account scraping /metrics); credentials that nothing accepts are a 401; none at all is the anonymous user,
 /// whom only the health endpoints and discovery reviews may let through.
 /// </summary>
@@ -19,7 +19,11 @@ internal sealed class FrontProxyAuthentication(
     TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
+    private const string FrontProxy = "front-proxy";
     private static readonly Oid ClientAuth = new("1.3.6.1.5.5.7.3.2");
+
+    /// <summary>True when the front proxy asserted this user (not a client-CA certificate or a bearer token).</summary>
+    public static bool Asserted(System.Security.Claims.ClaimsPrincipal principal) => principal.Identity?.AuthenticationType == FrontProxy;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -30,10 +34,10 @@ internal sealed class FrontProxyAuthentication(
         var problems = new List<string>();
         if (certificate is not null)
         {
-            var (user, problem) = FromCertificate(certificate);
+            var (user, via, problem) = FromCertificate(certificate);
             if (user is not null)
             {
-                return Success(user);
+                return Success(user, via);
             }
 
             problems.Add(problem);
@@ -44,40 +48,44 @@ internal sealed class FrontProxyAuthentication(
             var (user, problem) = await tokens.ReviewAsync(bearer, Context.RequestAborted);
             if (user is not null)
             {
-                return Success(user);
+                return Success(user, "token");
             }
 
             problems.Add(problem);
         }
 
-        return problems.Count == 0 ? Success(KubernetesUser.Anonymous) : AuthenticateResult.Fail(string.Join("; ", problems));
+        return problems.Count == 0 ? Success(KubernetesUser.Anonymous, "") : AuthenticateResult.Fail(string.Join("; ", problems));
     }
 
-    private (KubernetesUser? User, string Problem) FromCertificate(X509Certificate2 certificate)
+    private (KubernetesUser? User, string Via, string Problem) FromCertificate(X509Certificate2 certificate)
     {
         if (config.Current is not { } current)
         {
-            return (null, "the authentication configuration is not loaded yet");
+            return (null, "", "the authentication configuration is not loaded yet");
         }
 
-        var commonName = certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
+        // The CN only, as Go's x509 authenticator: OU, O or an e-mail address never stand in for it.
+        var commonName = Names(certificate, "2.5.4.3").LastOrDefault() ?? "";
         var proxy = Verify(certificate, current.RequestHeaderCAs);
-        if (proxy is null && current.AllowedNames.Count > 0 && !current.AllowedNames.Contains(commonName))
+        if (proxy is null && !current.AllowsProxy(commonName))
         {
             proxy = $"front-proxy certificate CN \"{commonName}\" is not one of the allowed names";
         }
 
         if (proxy is null && FromHeaders(current) is { } user)
         {
-            return (user, "");
+            return (user, FrontProxy, "");
         }
 
-        var client = Verify(certificate, current.ClientCAs);
+        var client = commonName.Length == 0 ? "it has no common name" : Verify(certificate, current.ClientCAs);
         return client is null
-            ? (new KubernetesUser(commonName, null, [.. certificate.SubjectName.EnumerateRelativeDistinguishedNames()
-                .Where(n => n.GetSingleElementType().Value == "2.5.4.10").Select(n => n.GetSingleElementValue() ?? "")], new Dictionary<string, List<string>>()), "")
-            : (null, $"client certificate \"{commonName}\": {proxy ?? "no user in the request headers"}; {client}");
+            ? (new KubernetesUser(commonName, null, [.. Names(certificate, "2.5.4.10")], new Dictionary<string, List<string>>()), "x509", "")
+            : (null, "", $"client certificate \"{commonName}\": {proxy ?? "no user in the request headers"}; {client}");
     }
+
+    // Single-valued attributes of the subject; a multi-valued RDN names nobody (and must not throw).
+    private static IEnumerable<string> Names(X509Certificate2 certificate, string oid) => certificate.SubjectName.EnumerateRelativeDistinguishedNames()
+        .Where(n => !n.HasMultipleElements && n.GetSingleElementType().Value == oid).Select(n => n.GetSingleElementValue() ?? "");
 
     // Null when the certificate chains to one of the CAs and may be used for client authentication. A success is kept
     // with the TLS connection (whose client certificate cannot change) for these CAs until the first certificate of the
@@ -105,6 +113,7 @@ internal sealed class FrontProxyAuthentication(
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.DisableCertificateDownloads = true;   // the presented chain and the CAs only: never fetch a URL the client named
         chain.ChainPolicy.ApplicationPolicy.Add(ClientAuth);
         chain.ChainPolicy.VerificationTime = now.UtcDateTime;
         if (!chain.Build(certificate))
@@ -140,7 +149,7 @@ internal sealed class FrontProxyAuthentication(
         return new KubernetesUser(name, uid, groups, extra);
     }
 
-    private AuthenticateResult Success(KubernetesUser user) => AuthenticateResult.Success(new AuthenticationTicket(user.ToPrincipal(), Scheme.Name));
+    private AuthenticateResult Success(KubernetesUser user, string via) => AuthenticateResult.Success(new AuthenticationTicket(user.ToPrincipal(via), Scheme.Name));
 
     private sealed record Verified(X509Certificate2Collection Authorities, X509Certificate2 Certificate, DateTimeOffset Until);
 }

@@ -15,8 +15,11 @@ internal sealed record KubernetesUser(string Name, string? Uid, IReadOnlyList<st
 
     public bool IsAnonymous => Name == Anonymous.Name;
 
-    /// <summary>An authenticated identity (with <c>system:authenticated</c> added, as Go does), or an unauthenticated one for anonymous.</summary>
-    public ClaimsPrincipal ToPrincipal()
+    /// <summary>
+    /// An authenticated identity (with <c>system:authenticated</c> added, as Go does) whose authentication type says
+    /// which authenticator vouched for it, or an unauthenticated one for anonymous.
+    /// </summary>
+    public ClaimsPrincipal ToPrincipal(string authenticationType = Scheme)
     {
         var groups = IsAnonymous || Groups.Contains("system:authenticated") ? Groups : [.. Groups, "system:authenticated"];
         var claims = new List<Claim> { new(ClaimTypes.Name, Name) };
@@ -27,7 +30,7 @@ internal sealed record KubernetesUser(string Name, string? Uid, IReadOnlyList<st
             claims.Add(new Claim(UidClaim, Uid));
         }
 
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, IsAnonymous ? null : Scheme));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, IsAnonymous ? null : authenticationType));
     }
 
     /// <summary>The user authentication found, or null when it failed (then nothing may pass but a 401).</summary>

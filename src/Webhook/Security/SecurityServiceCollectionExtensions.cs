@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -9,10 +10,14 @@ namespace Webhook.Security;
 
 internal static class SecurityServiceCollectionExtensions
 {
+    /// <summary>The Go apiserver's limit on a request body; more is a 413.</summary>
+    public const int MaxRequestBodyBytes = 3 * 1024 * 1024;
+
     /// <summary>
     /// HTTPS only, on <c>--secure-port</c>, HTTP/1.1 and HTTP/2, with the reloading serving certificate. Client
     /// certificates are asked for but never required at the TLS level (probes and anonymous callers must get through);
-    /// FrontProxyAuthentication validates them against the CAs of the moment.
+    /// FrontProxyAuthentication validates them against the CAs of the moment. TLS's own chain build never downloads what
+    /// a client's certificate points at, and request bodies are limited to the Go apiserver's 3 MiB.
     /// </summary>
     public static WebApplicationBuilder AddServing(this WebApplicationBuilder builder)
     {
@@ -28,9 +33,15 @@ internal static class SecurityServiceCollectionExtensions
                     https.ServerCertificateSelector = (_, _) => certificate.Current;
                     https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
                     https.AllowAnyClientCertificate();
+                    https.OnAuthenticate = (_, tls) => tls.CertificateChainPolicy = new X509ChainPolicy
+                    {
+                        DisableCertificateDownloads = true,
+                        RevocationMode = X509RevocationMode.NoCheck,
+                    };
                 });
             }
 
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
             if (options.Value.BindAddress is { Length: > 0 } address)
             {
                 kestrel.Listen(IPAddress.Parse(address), options.Value.SecurePort, Https);
