@@ -67,7 +67,7 @@ public sealed class PowerDnsReplicasTests(ChartRenderer chart)
         var rendering = await chart.RenderAsync(ChartCase.CloudNativePg);
         var cluster = rendering.All<CloudNativePgClusterSpec>("Cluster").Single();
 
-        var policy = rendering.All<V1NetworkPolicy>().Single();
+        var policy = rendering.All<V1NetworkPolicy>().Single(p => p.Metadata.Name.EndsWith("-powerdns", StringComparison.Ordinal));
 
         policy.Spec.PolicyTypes.Should().BeEquivalentTo("Ingress", "Egress");
         Ports(policy.Spec.Egress.Single(r => r.To is null)).Should().BeEquivalentTo(["UDP 53", "TCP 53"]);
@@ -85,7 +85,7 @@ public sealed class PowerDnsReplicasTests(ChartRenderer chart)
     {
         var rendering = await chart.RenderAsync($"powerdns: {{backend: postgresql, postgresql: {{host: '{host}', port: 6432, existingSecret: pdns-db}}}}");
 
-        var egress = rendering.All<V1NetworkPolicy>().Single().Spec.Egress;
+        var egress = rendering.All<V1NetworkPolicy>().Single(p => p.Metadata.Name.EndsWith("-powerdns", StringComparison.Ordinal)).Spec.Egress;
 
         var database = egress.Single(r => Ports(r).SequenceEqual(["TCP 6432"]));
         if (cidr is null)
@@ -103,7 +103,7 @@ public sealed class PowerDnsReplicasTests(ChartRenderer chart)
     {
         var rendering = await chart.RenderAsync();
 
-        var policy = rendering.All<V1NetworkPolicy>().Single();
+        var policy = rendering.All<V1NetworkPolicy>().Single(p => p.Metadata.Name.EndsWith("-powerdns", StringComparison.Ordinal));
 
         policy.Spec.PolicyTypes.Should().Equal("Ingress");
         policy.Spec.Egress.Should().BeNull();
