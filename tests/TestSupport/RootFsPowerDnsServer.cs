@@ -4,7 +4,7 @@ namespace TestSupport;
 /// PowerDNS exactly as the bundled image runs it: pdns-image/rootfs.sh builds (or reuses) a Debian root file system
 /// with the image's install script, and the image's entrypoint runs inside it as user pdns.
 /// </summary>
-public abstract class RootFsPowerDnsServer(string suite) : PowerDnsServer
+public abstract class RootFsPowerDnsServer(string suite, int instances = 1) : PowerDnsServer(instances)
 {
     /// <summary>Where test.sh's caches keep the root file system of <paramref name="suite"/>.</summary>
     public static string RootOf(string suite) => $"/var/cache/pdns-webhook/{suite}-rootfs";

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
@@ -47,7 +46,7 @@ public sealed class CrossProcessLeaseTests(DebianPowerDnsServer pdns) : IAsyncLi
             rounds.Add(await RoundAsync(replicas));
         }
 
-        var wait = await LockWaitAsync(replicas);
+        var wait = await LockWaits.DescribeAsync(replicas);
         TestContext.Current.TestOutputHelper?.WriteLine($"with leases: {string.Join("; ", rounds)}; {wait}");
         rounds.Should().AllSatisfy(r => r.Should().Be(new Round(Values, 0, 0, 0, 0)));
         _kube.Leases.Reads.Should().BeGreaterThan(0, "the lock is the Lease: {0}", wait);
@@ -105,36 +104,6 @@ public sealed class CrossProcessLeaseTests(DebianPowerDnsServer pdns) : IAsyncLi
         return [.. zone!["rrsets"]!.AsArray()
             .Where(r => r!["name"]!.GetValue<string>() == name && r["type"]!.GetValue<string>() == "TXT")
             .SelectMany(r => r!["records"]!.AsArray()).Select(r => r!["content"]!.GetValue<string>().Trim('"'))];
-    }
-
-    // p50 and p99 of the lock wait over both processes, from their /metrics histograms (linear within a bucket).
-    private static async Task<string> LockWaitAsync(WebhookProcess[] replicas)
-    {
-        var scraped = await Task.WhenAll(replicas.Select(r => r.Aggregator.GetStringAsync("/metrics")));
-        var samples = scraped.Select(Exposition.Parse).SelectMany(e => e.Samples).ToList();
-        var buckets = samples.Where(s => s.Name == "pdns_webhook_lock_wait_seconds_bucket" && s.Labels["result"] == "acquired")
-            .GroupBy(s => s.Labels["le"] == "+Inf" ? double.PositiveInfinity : double.Parse(s.Labels["le"], CultureInfo.InvariantCulture))
-            .Select(g => (Le: g.Key, Count: g.Sum(s => s.Value))).OrderBy(b => b.Le).ToList();
-        var contention = samples.Where(s => s.Name == "pdns_webhook_lock_contention_total")
-            .GroupBy(s => s.Labels["reason"]).Select(g => $"{g.Key} {g.Sum(s => s.Value)}");
-        return $"lock waits {buckets.LastOrDefault().Count}, p50 {Quantile(buckets, 0.5) * 1000:0} ms, p99 {Quantile(buckets, 0.99) * 1000:0} ms; contention: {string.Join(", ", contention)}";
-    }
-
-    private static double Quantile(List<(double Le, double Count)> buckets, double q)
-    {
-        var rank = q * (buckets.Count > 0 ? buckets[^1].Count : 0);
-        var (lowerLe, lowerCount) = (0.0, 0.0);
-        foreach (var (le, count) in buckets)
-        {
-            if (count >= rank)
-            {
-                return double.IsPositiveInfinity(le) ? lowerLe : lowerLe + ((le - lowerLe) * (rank - lowerCount) / Math.Max(count - lowerCount, 1));
-            }
-
-            (lowerLe, lowerCount) = (le, count);
-        }
-
-        return double.NaN;
     }
 
     /// <summary>

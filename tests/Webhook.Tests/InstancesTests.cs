@@ -3,52 +3,11 @@ using System.Diagnostics;
 namespace Webhook.Tests;
 
 /// <summary>
-/// Several PowerDNS instances on one database, each with PowerDNS's default caches: a write through one purges only
-/// that one's caches, so the others keep answering NXDOMAIN for up to a minute. With the Issuer's <c>instances</c>,
-/// Present and CleanUp return only once every instance serves the new set; without it, the others are stale.
+/// The Issuer's <c>instances</c> on three PowerDNS 4.7.3 instances sharing one SQLite database (<see cref="InstanceRoundsTests"/>),
+/// and what it does with answers too large for UDP, an instance that never serves, and a name that does not resolve.
 /// </summary>
-public sealed class InstancesTests(SharedDatabasePowerDns pdns) : WebhookTest(pdns), IClassFixture<SharedDatabasePowerDns>
+public sealed class InstancesTests(SharedDatabasePowerDns pdns) : InstanceRoundsTests(pdns, rounds: 20), IClassFixture<SharedDatabasePowerDns>
 {
-    private const int Rounds = 20;
-    private readonly List<DnsProbe> _probes = [.. pdns.Addresses.Select(address => new DnsProbe(pdns.DnsPort, address: address))];
-
-    private object Instances => new { instances = pdns.Addresses.Select(a => a.ToString()), dnsPort = pdns.DnsPort };
-
-    [Fact]
-    public async Task WithInstancesEveryInstanceServesTheNewSetTheMomentPresentOrCleanUpReturns()
-    {
-        var (stale, present, cleanUp) = (new List<string>(), new List<double>(), new List<double>());
-        for (var round = 0; round < Rounds; round++)
-        {
-            var name = await PrimedNameAsync();
-
-            present.Add(await TimedAsync(() => Webhook.PresentAsync(name, "fresh", Webhook.Config(Instances))));
-            stale.AddRange(await StaleAsync(name, "after Present", answer => answer.Values.SequenceEqual(["fresh"])));
-            cleanUp.Add(await TimedAsync(() => Webhook.CleanUpAsync(name, "fresh", Webhook.Config(Instances))));
-            stale.AddRange(await StaleAsync(name, "after CleanUp", answer => answer.IsNxDomain));
-        }
-
-        Report($"with instances, {Rounds} rounds x {_probes.Count} instances: {stale.Count} stale answers; "
-            + $"Present p50 {Percentile(present, 50):0} ms p99 {Percentile(present, 99):0} ms, CleanUp p50 {Percentile(cleanUp, 50):0} ms p99 {Percentile(cleanUp, 99):0} ms");
-        stale.Should().BeEmpty();
-    }
-
-    [Fact]
-    public async Task WithoutInstancesTheOtherInstancesStillAnswerNxDomainAfterPresentReturns()
-    {
-        var stale = new List<string>();
-        for (var round = 0; round < Rounds; round++)
-        {
-            var name = await PrimedNameAsync();
-
-            (await Webhook.PresentAsync(name, "fresh")).Success.Should().BeTrue();
-            stale.AddRange(await StaleAsync(name, "after Present", answer => answer.Values.SequenceEqual(["fresh"])));
-        }
-
-        Report($"without instances, {Rounds} rounds x {_probes.Count} instances: {stale.Count} stale answers right after Present");
-        stale.Should().Contain(s => s.EndsWith("answered NotExistentDomain []", StringComparison.Ordinal), "only the instance written through purges its caches");
-    }
-
     [Fact]
     public async Task ASetTooLargeForUdpIsCheckedOverTcp()
     {
@@ -89,37 +48,6 @@ public sealed class InstancesTests(SharedDatabasePowerDns pdns) : WebhookTest(pd
         var result = await Webhook.PresentAsync(name, "fresh", Webhook.Config(new { instances = new[] { "pdns.invalid" } }));
 
         result.Message.Should().Contain("'pdns.invalid' of field 'instances' does not resolve");
-        (await _probes[0].TxtAsync(name)).IsNxDomain.Should().BeTrue();
+        (await FirstInstance.TxtAsync(name)).IsNxDomain.Should().BeTrue();
     }
-
-    // A fresh name that every instance has just answered NXDOMAIN for, and keeps in its negative cache.
-    private async Task<string> PrimedNameAsync()
-    {
-        var name = WebhookHarness.UniqueName();
-        foreach (var probe in _probes)
-        {
-            (await probe.TxtAsync(name)).IsNxDomain.Should().BeTrue();
-        }
-
-        return name;
-    }
-
-    private async Task<List<string>> StaleAsync(string name, string when, Func<TxtAnswer, bool> fresh)
-    {
-        var answers = await Task.WhenAll(_probes.Select(probe => probe.TxtAsync(name)));
-        return [.. answers.Select((answer, i) => (answer, i)).Where(a => !fresh(a.answer)).Select(a => $"{when}: {pdns.Addresses[a.i]} answered {a.answer}")];
-    }
-
-    private static async Task<double> TimedAsync(Func<Task<ChallengeResult>> solve)
-    {
-        var clock = Stopwatch.StartNew();
-        var result = await solve();
-        result.Success.Should().BeTrue(result.Message);
-        return clock.Elapsed.TotalMilliseconds;
-    }
-
-    private static double Percentile(List<double> values, int percentile) =>
-        values.Order().ElementAt(Math.Min(values.Count - 1, (int)Math.Ceiling(percentile / 100.0 * values.Count) - 1));
-
-    private static void Report(string figures) => TestContext.Current.TestOutputHelper?.WriteLine(figures);
 }
