@@ -11,34 +11,16 @@ namespace Webhook.Tests;
 public sealed class CrossProcessLeaseTests(DebianPowerDnsServer pdns) : IAsyncLifetime
 {
     private const int Values = 100;
-    private readonly Certificates _pki = new();
-    private readonly string _directory = Directory.CreateTempSubdirectory("leases-").FullName;
-    private readonly List<WebhookProcess> _webhooks = [];
-    private FakeKubeApi _kube = null!;
+    private ReplicaPair _pair = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        _kube = await FakeKubeApi.StartAsync();
-        Directory.CreateDirectory(Path.Combine(_directory, "secrets", "cert-manager", "pdns"));
-        await File.WriteAllTextAsync(Path.Combine(_directory, "secrets", "cert-manager", "pdns", "api-key"), pdns.ApiKey);
-    }
+    public async ValueTask InitializeAsync() => _pair = await ReplicaPair.CreateAsync(pdns.ApiKey);
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var webhook in _webhooks)
-        {
-            await webhook.DisposeAsync();
-        }
-
-        await _kube.DisposeAsync();
-        _pki.Dispose();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public ValueTask DisposeAsync() => _pair.DisposeAsync();
 
     [Fact]
     public async Task WithLeasesTwoProcessesLoseNoneOfAHundredConcurrentValuesOnOneName()
     {
-        var replicas = await StartTwoAsync("--kubeconfig", _kube.Kubeconfig, "--lease-namespace", "pdns-webhook");
+        var replicas = await _pair.StartTwoAsync(_pair.LeaseFlags);
 
         var rounds = new List<Round>();
         for (var i = 0; i < 3; i++)
@@ -49,13 +31,13 @@ public sealed class CrossProcessLeaseTests(DebianPowerDnsServer pdns) : IAsyncLi
         var wait = await LockWaits.DescribeAsync(replicas);
         TestContext.Current.TestOutputHelper?.WriteLine($"with leases: {string.Join("; ", rounds)}; {wait}");
         rounds.Should().AllSatisfy(r => r.Should().Be(new Round(Values, 0, 0, 0, 0)));
-        _kube.Leases.Reads.Should().BeGreaterThan(0, "the lock is the Lease: {0}", wait);
+        _pair.Kube.Leases.Reads.Should().BeGreaterThan(0, "the lock is the Lease: {0}", wait);
     }
 
     [Fact]
     public async Task WithoutLeasesTwoProcessesLoseValuesOrLeaveThemBehind()
     {
-        var replicas = await StartTwoAsync();
+        var replicas = await _pair.StartTwoAsync();
 
         var rounds = new List<Round>();
         while (rounds.Count < 5 && rounds.Sum(r => r.Lost + r.Left) == 0)
@@ -67,13 +49,6 @@ public sealed class CrossProcessLeaseTests(DebianPowerDnsServer pdns) : IAsyncLi
         rounds.Sum(r => r.Lost + r.Left).Should().BeGreaterThan(0, "read-modify-write from two processes races: {0}", string.Join("; ", rounds));
     }
 
-    private async Task<WebhookProcess[]> StartTwoAsync(params string[] flags)
-    {
-        var secrets = Path.Combine(_directory, "secrets");
-        var started = await Task.WhenAll(WebhookReplica.StartAsync(_pki, secrets, flags), WebhookReplica.StartAsync(_pki, secrets, flags));
-        _webhooks.AddRange(started);
-        return started;
-    }
 
     // 100 Presents of distinct values on one fresh name, alternating between the processes, then 100 CleanUps.
     private async Task<Round> RoundAsync(WebhookProcess[] replicas)

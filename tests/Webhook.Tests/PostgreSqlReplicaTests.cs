@@ -15,40 +15,22 @@ namespace Webhook.Tests;
 public sealed class PostgreSqlReplicaTests(PostgreSqlPowerDns pdns) : IAsyncLifetime
 {
     private const int Rounds = 30;
-    private readonly Certificates _pki = new();
-    private readonly string _directory = Directory.CreateTempSubdirectory("pg-replicas-").FullName;
-    private readonly List<WebhookProcess> _webhooks = [];
-    private FakeKubeApi _kube = null!;
+    private ReplicaPair _pair = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        _kube = await FakeKubeApi.StartAsync();
-        Directory.CreateDirectory(Path.Combine(_directory, "secrets", "cert-manager", "pdns"));
-        await File.WriteAllTextAsync(Path.Combine(_directory, "secrets", "cert-manager", "pdns", "api-key"), pdns.ApiKey);
-    }
+    public async ValueTask InitializeAsync() => _pair = await ReplicaPair.CreateAsync(pdns.ApiKey);
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var webhook in _webhooks)
-        {
-            await webhook.DisposeAsync();
-        }
-
-        await _kube.DisposeAsync();
-        _pki.Dispose();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public ValueTask DisposeAsync() => _pair.DisposeAsync();
 
     [Fact]
     public async Task WithLeasesTwoProcessesKeepTheSetRightThroughThirtyRoundsAndLeaveNothingBehind()
     {
-        var replicas = await StartTwoAsync("--kubeconfig", _kube.Kubeconfig, "--lease-namespace", "pdns-webhook");
+        var replicas = await _pair.StartTwoAsync(_pair.LeaseFlags);
 
         var rounds = await RoundsAsync(replicas, instances: [.. pdns.Addresses.Take(2)], enough: _ => true);
 
         Report("with leases and instances", rounds, await LockWaits.DescribeAsync(replicas));
         rounds.Where(r => !r.Right).Should().BeEmpty("a Lease keeps the processes' PATCHes apart: {0}", string.Join("\n", rounds));
-        _kube.Leases.Reads.Should().BeGreaterThan(0, "the lock is the Lease");
+        _pair.Kube.Leases.Reads.Should().BeGreaterThan(0, "the lock is the Lease");
     }
 
     // Without instances too: a value a race resurrects would hold its CleanUp for the whole deadline (25 s), waiting for
@@ -56,7 +38,7 @@ public sealed class PostgreSqlReplicaTests(PostgreSqlPowerDns pdns) : IAsyncLife
     [Fact]
     public async Task WithoutLeasesTwoProcessesLeaveWrongSetsOrDuplicateRows()
     {
-        var replicas = await StartTwoAsync();
+        var replicas = await _pair.StartTwoAsync();
 
         // Races are likelier on a busy machine: on a quiet one, up to three times as many rounds until one shows.
         var rounds = await RoundsAsync(replicas, instances: [], enough: done => done.Any(r => r.Wrong || r.Duplicates > 0) || done.Count == 3 * Rounds);
@@ -65,13 +47,6 @@ public sealed class PostgreSqlReplicaTests(PostgreSqlPowerDns pdns) : IAsyncLife
         rounds.Should().Contain(r => r.Wrong || r.Duplicates > 0, "PATCHes from two processes at once interleave: {0}", string.Join("\n", rounds));
     }
 
-    private async Task<WebhookProcess[]> StartTwoAsync(params string[] flags)
-    {
-        var secrets = Path.Combine(_directory, "secrets");
-        var started = await Task.WhenAll(WebhookReplica.StartAsync(_pki, secrets, flags), WebhookReplica.StartAsync(_pki, secrets, flags));
-        _webhooks.AddRange(started);
-        return started;
-    }
 
     // Rounds on one fresh name, at least Rounds and until enough, then a last one that only cleans up. A round that leaves
     // the set wrong is set right through the API, so that each round starts from the set it expects and counts only its
