@@ -69,12 +69,10 @@ public sealed class ImageServer : IAsyncDisposable
     public async Task UsePostgreSqlAsync(PostgreSqlDatabase database)
     {
         await File.WriteAllTextAsync(_host.HostPath($"{Dir}/pg-password"), database.Password + "\n");
-        Settings["PDNS_BACKEND"] = "postgresql";
-        Settings["PDNS_PG_HOST"] = database.Host;
-        Settings["PDNS_PG_PORT"] = database.Port.ToString(CultureInfo.InvariantCulture);
-        Settings["PDNS_PG_DATABASE"] = database.Name;
-        Settings["PDNS_PG_USER"] = database.User;
-        Settings["PDNS_PG_PASSWORD_FILE"] = $"{Dir}/pg-password";
+        foreach (var (name, value) in database.ImageSettings($"{Dir}/pg-password"))
+        {
+            Settings[name] = value;
+        }
     }
 
     /// <summary>A PATCH of one TXT RRSet (REPLACE, PRUNE, EXTEND) through this server's API; returns the status.</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 
 namespace TestSupport;
 
@@ -38,12 +37,10 @@ public sealed class PostgreSqlPowerDns() : RootFsPowerDnsServer("trixie", instan
         UseDefaultCaches(environment);
         // As a mounted Secret gives it: never in an environment or on a command line.
         await File.WriteAllTextAsync(Path.Combine(hostDirectory, "pg-password"), Database.Password + "\n");
-        environment["PDNS_BACKEND"] = "postgresql";
-        environment["PDNS_PG_HOST"] = Database.Host;
-        environment["PDNS_PG_PORT"] = Database.Port.ToString(CultureInfo.InvariantCulture);
-        environment["PDNS_PG_DATABASE"] = Database.Name;
-        environment["PDNS_PG_USER"] = Database.User;
-        environment["PDNS_PG_PASSWORD_FILE"] = $"{serverDirectory}/pg-password";
+        foreach (var (name, value) in Database.ImageSettings($"{serverDirectory}/pg-password"))
+        {
+            environment[name] = value;
+        }
         // gpgsql's connection parameters without the image's default_transaction_isolation: the password file only.
         environment["PDNS_EXTRA_CONF"] = $"gpgsql-extra-connection-parameters=passfile={environment["PDNS_CONFIG_DIR"]}/pgpass";
     }
