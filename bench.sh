@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench.sh [--skip-native] [--json FILE] [--samples N] [--rounds N] [--starts N]
+# bench.sh [--skip-native] [--short] [--json FILE] [--samples N] [--rounds N] [--starts N]
 # Measures what the webhook costs, side by side with the alternatives, in one run (bench/Benchmark):
 #   1. overhead of Present+CleanUp through the webhook's authenticated HTTPS endpoint vs the fewest direct PowerDNS calls;
 #   2. bursts of 80 challenges on PowerDNS 4.7.3 and 4.9.18: the webhook vs a naive read-modify-write solver vs one PATCH;
@@ -10,19 +10,24 @@
 # system with PowerDNS 4.9.18, cached under /var/cache/pdns-webhook) and clang/lld/zlib1g-dev (NativeAOT) itself, with
 # tests/host.sh. About 15 minutes on 2 cores, 4 of them the NativeAOT compile; --skip-native leaves that build out.
 # All traffic stays on 127.0.0.1.
+# --short (test.sh runs it after the tests): every section with tiny sizes, in seconds, on the Debug builds in the checkout
+# (incremental after dotnet test) and without the NativeAOT build. It proves the benchmark still runs and fails when the
+# webhook erred, lost or left a value; its figures mean nothing.
 set -euo pipefail
 cd "$(dirname "$0")"
 here=$(pwd)
 
 skip_native=false
-json=${TMPDIR:-/tmp}/pdns-webhook-bench-$(date +%Y%m%d-%H%M%S).json
+short=false
+json=
 bench_args=()
 while (($# > 0)); do
   case $1 in
     --skip-native) skip_native=true; shift ;;
+    --short) short=true; skip_native=true; bench_args+=(--short); shift ;;
     --json) json=$(realpath -m "$2"); shift 2 ;;
     --samples | --rounds | --starts) bench_args+=("$1" "$2"); shift 2 ;;
-    -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -39,6 +44,8 @@ ensure_rootfs trixie
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pdns-webhook-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+# A short run's JSON goes with the scratch directory unless asked for: its figures mean nothing.
+[ -n "$json" ] || { $short && json=$work/bench.json; } || json=${TMPDIR:-/tmp}/pdns-webhook-bench-$(date +%Y%m%d-%H%M%S).json
 # No MSBuild or compiler server may outlive the benchmark.
 export DOTNET_CLI_DO_NOT_USE_MSBUILD_SERVER=1 MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
@@ -49,21 +56,31 @@ quietly() { # LOG COMMAND...
   "$@" >"$log" 2>&1 || { tail -n 40 "$log" >&2; fail "failed: $* (log: $log)"; }
 }
 
-# The other builds come from a scratch copy of the same sources, so they never share obj/ with a build in the checkout.
-sources=$work/sources
-mkdir -p "$sources"
-tar -cf - --exclude=bin --exclude=obj global.json Directory.Build.props Directory.Packages.props src | tar -xf - -C "$sources"
-
-step "publishing the framework-dependent build"
-quietly "$work/publish-fd.log" dotnet publish "$sources/src/Webhook/Webhook.csproj" -c Release -o "$work/fd"
 image_args=()
-if ! $skip_native; then
-  step "publishing the image's NativeAOT build (publish-check.sh: the Dockerfile's own commands; minutes on 2 cores)"
-  quietly "$work/publish-image.log" ./publish-check.sh "$work/image"
-  image_args=(--image "$work/image")
+if $short; then
+  # Incremental: dotnet test has just built both projects' dependencies in the checkout.
+  step "building the webhook and the benchmark (Debug, in the checkout)"
+  quietly "$work/build-fd.log" dotnet build src/Webhook/Webhook.csproj
+  quietly "$work/build-bench.log" dotnet build bench/Benchmark/Benchmark.csproj
+  fd=$here/src/Webhook/bin/Debug/net10.0 bench=$here/bench/Benchmark/bin/Debug/net10.0
+else
+  # The other builds come from a scratch copy of the same sources, so they never share obj/ with a build in the checkout.
+  sources=$work/sources
+  mkdir -p "$sources"
+  tar -cf - --exclude=bin --exclude=obj global.json Directory.Build.props Directory.Packages.props src | tar -xf - -C "$sources"
+
+  step "publishing the framework-dependent build"
+  quietly "$work/publish-fd.log" dotnet publish "$sources/src/Webhook/Webhook.csproj" -c Release -o "$work/fd"
+  fd=$work/fd
+  if ! $skip_native; then
+    step "publishing the image's NativeAOT build (publish-check.sh: the Dockerfile's own commands; minutes on 2 cores)"
+    quietly "$work/publish-image.log" ./publish-check.sh "$work/image"
+    image_args=(--image "$work/image")
+  fi
+  step "building the benchmark (bench/Benchmark)"
+  quietly "$work/build-bench.log" dotnet build bench/Benchmark/Benchmark.csproj -c Release -o "$work/bench"
+  bench=$work/bench
 fi
-step "building the benchmark (bench/Benchmark)"
-quietly "$work/build-bench.log" dotnet build bench/Benchmark/Benchmark.csproj -c Release -o "$work/bench"
 
 step "running"
-dotnet "$work/bench/Benchmark.dll" --repo "$here" --fd "$work/fd" "${image_args[@]}" --json "$json" "${bench_args[@]}"
+dotnet "$bench/Benchmark.dll" --repo "$here" --fd "$fd" "${image_args[@]}" --json "$json" "${bench_args[@]}"

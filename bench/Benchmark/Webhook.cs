@@ -30,10 +30,50 @@ internal static class Webhook
             PollEvery = TimeSpan.FromMilliseconds(5),
         });
 
+    /// <summary>
+    /// A resource of the group that the webhook does not serve: a POST there passes the same TLS, HTTP/2, front-proxy
+    /// authentication and authorization as a solve, then routing answers 404 without reading the body. It is the
+    /// transport floor every webhook pays before it does any work.
+    /// </summary>
+    public const string NoOpResource = "floor";
+
     /// <summary>POSTs cert-manager's request body for one challenge; null on success, else what failed.</summary>
     public static async Task<string?> SolveAsync(this WebhookProcess webhook, string action, string fqdn, string key, PowerDns pdns)
     {
-        var request = new JsonObject
+        try
+        {
+            using var response = await webhook.Aggregator.PostAsJsonAsync(Resource("pdns"), Body(action, fqdn, key, pdns));
+            var payload = await response.Content.ReadFromJsonAsync<JsonObject>();
+            return response.IsSuccessStatusCode && payload?["response"]?["success"]?.GetValue<bool>() == true
+                ? null
+                : $"HTTP {(int)response.StatusCode}: {payload?["response"]?["status"]?["message"] ?? payload?.ToJsonString()}";
+        }
+        catch (HttpRequestException e)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>The same request as <see cref="SolveAsync"/> (method, path shape, body size) to <see cref="NoOpResource"/>; null on its 404.</summary>
+    public static async Task<string?> NoOpAsync(this WebhookProcess webhook, string action, string fqdn, string key, PowerDns pdns)
+    {
+        try
+        {
+            using var response = await webhook.Aggregator.PostAsJsonAsync(Resource(NoOpResource), Body(action, fqdn, key, pdns));
+            await response.Content.ReadAsByteArrayAsync();
+            return response.StatusCode == System.Net.HttpStatusCode.NotFound ? null : $"no-op: HTTP {(int)response.StatusCode}, expected 404";
+        }
+        catch (HttpRequestException e)
+        {
+            return e.Message;
+        }
+    }
+
+    private static Uri Resource(string name) => new($"/apis/{Group}/v1alpha1/{name}", UriKind.Relative);
+
+    private static JsonObject Body(string action, string fqdn, string key, PowerDns pdns) => new()
+    {
+        ["request"] = new JsonObject
         {
             ["uid"] = "",
             ["action"] = action,
@@ -49,20 +89,8 @@ internal static class Webhook
                 ["host"] = pdns.ApiUrl.ToString().TrimEnd('/'),
                 ["apiKeySecretRef"] = new JsonObject { ["name"] = "pdns-api-key", ["key"] = "api-key" },
             },
-        };
-        try
-        {
-            using var response = await webhook.Aggregator.PostAsJsonAsync(new Uri($"/apis/{Group}/v1alpha1/pdns", UriKind.Relative), new JsonObject { ["request"] = request });
-            var payload = await response.Content.ReadFromJsonAsync<JsonObject>();
-            return response.IsSuccessStatusCode && payload?["response"]?["success"]?.GetValue<bool>() == true
-                ? null
-                : $"HTTP {(int)response.StatusCode}: {payload?["response"]?["status"]?["message"] ?? payload?.ToJsonString()}";
-        }
-        catch (HttpRequestException e)
-        {
-            return e.Message;
-        }
-    }
+        },
+    };
 
     /// <summary>Writes the API key where --secrets-dir expects the Secret cert-manager names in apiKeySecretRef.</summary>
     public static void WriteSecret(string secretsDir, string apiKey)

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Benchmark;
+
+/// <summary>
+/// Present+CleanUp through the webhook; the same two requests to its no-op resource on the same connection (the transport
+/// floor); the fewest direct PowerDNS calls for the same edit. And where the webhook's time goes: the solver's own time
+/// per action (from its log) and a GET of /readyz (TLS and HTTP/2 only, no authentication).
+/// </summary>
+internal sealed record OverheadResult(string Version, string Direct, Stats Webhook, Stats Floor, Stats DirectStats, int Errors,
+    Stats SolverPerAction, Stats Anonymous)
+{
+    /// <summary>What the solver may add per action on top of the transport and PowerDNS's own time.</summary>
+    public const double AllowancePerActionMs = 0.2;
+
+    /// <summary>The target for the webhook's p50: floor + direct + the allowance for its two actions.</summary>
+    public double TargetMs => Floor.P50 + DirectStats.P50 + 2 * AllowancePerActionMs;
+
+    public bool Met => Webhook.P50 <= TargetMs && Errors == 0;
+}
+
+internal static class Overhead
+{
+    /// <summary>
+    /// One fresh name per path and pair, the three paths alternated (who goes first rotates each pair) so all see the
+    /// same machine. The first <paramref name="warmup"/> pairs are not counted.
+    /// </summary>
+    public static async Task<OverheadResult> MeasureAsync(WebhookProcess webhook, PowerDns pdns, bool atomic, int samples, int warmup)
+    {
+        List<double> viaWebhook = [], floor = [], direct = [], anonymous = [];
+        var errors = 0;
+        var label = pdns.Version.Replace('.', '-');
+        async Task<double> TimeAsync(Func<Task<string?>> first, Func<Task<string?>> second)
+        {
+            var started = Stopwatch.GetTimestamp();
+            errors += await first() is null ? 0 : 1;
+            errors += await second() is null ? 0 : 1;
+            return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+
+        for (var i = 0; i < warmup + samples; i++)
+        {
+            var key = Workloads.Key();
+            // Names of one length, so the webhook and the floor carry bodies of one size.
+            var (w, f, d) = ($"_acme-challenge.ovw{i}v{label}.{PowerDns.Zone}", $"_acme-challenge.ovf{i}v{label}.{PowerDns.Zone}",
+                $"_acme-challenge.ovd{i}v{label}.{PowerDns.Zone}");
+            Func<Task<double>>[] paths =
+            [
+                () => TimeAsync(() => webhook.SolveAsync("Present", w, key, pdns), () => webhook.SolveAsync("CleanUp", w, key, pdns)),
+                () => TimeAsync(() => webhook.NoOpAsync("Present", f, key, pdns), () => webhook.NoOpAsync("CleanUp", f, key, pdns)),
+                () => atomic
+                    ? TimeAsync(() => DirectCalls.PatchAsync(pdns, [new(d, "EXTEND", [key])]), () => DirectCalls.PatchAsync(pdns, [new(d, "PRUNE", [key])]))
+                    : TimeAsync(() => DirectCalls.ReadModifyWriteAsync(pdns, "Present", d, key), () => DirectCalls.ReadModifyWriteAsync(pdns, "CleanUp", d, key)),
+            ];
+            var times = new double[paths.Length];
+            for (var j = 0; j < paths.Length; j++)
+            {
+                var path = (i + j) % paths.Length;
+                times[path] = await paths[path]();
+            }
+
+            var readyz = Stopwatch.GetTimestamp();
+            using (var response = await webhook.Aggregator.GetAsync(new Uri("/readyz", UriKind.Relative)))
+            {
+                errors += response.IsSuccessStatusCode ? 0 : 1;
+            }
+
+            if (i >= warmup)
+            {
+                viaWebhook.Add(times[0]);
+                floor.Add(times[1]);
+                direct.Add(times[2]);
+                anonymous.Add(Stopwatch.GetElapsedTime(readyz).TotalMilliseconds);
+            }
+        }
+
+        var calls = atomic ? "PATCH EXTEND + PATCH PRUNE" : "(GET + PATCH REPLACE) x 2";
+        var solver = SolverMilliseconds(webhook.Process.Output, $"v{label}.{PowerDns.Zone}", warmup);
+        return new OverheadResult(pdns.Version, calls, Stats.Of(viaWebhook), Stats.Of(floor), Stats.Of(direct), errors, Stats.Of(solver), Stats.Of(anonymous));
+    }
+
+    // The solver's own duration of each counted action, from its JSON log line ("... done with {Strategy} in {ElapsedMs} ms").
+    private static List<double> SolverMilliseconds(string log, string suffix, int warmup) => [.. log.Split('\n')
+        .Where(l => l.StartsWith('{') && l.Contains("done with", StringComparison.Ordinal))
+        .Select(l => JsonNode.Parse(l)?["State"])
+        .Where(state => state?["Fqdn"]?.ToString() is { } fqdn && fqdn.StartsWith("_acme-challenge.ovw", StringComparison.Ordinal) && fqdn.EndsWith(suffix, StringComparison.Ordinal)
+            && int.Parse(fqdn["_acme-challenge.ovw".Length..^suffix.Length], CultureInfo.InvariantCulture) >= warmup)
+        .Select(state => double.Parse(state?["ElapsedMs"]?.ToString() ?? "NaN", CultureInfo.InvariantCulture))];
+}
