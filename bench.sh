@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # bench.sh [--skip-native] [--short] [--json FILE] [--samples N] [--rounds N] [--starts N]
 # Measures what the webhook costs, side by side with the alternatives, in one run (bench/Benchmark):
-#   1. overhead of Present+CleanUp through the webhook's authenticated HTTPS endpoint vs the fewest direct PowerDNS calls;
-#   2. bursts of 80 challenges on PowerDNS 4.7.3 and 4.9.18: the webhook vs a naive read-modify-write solver vs one PATCH;
-#   3. footprint (size, time to ready, memory) of the image's NativeAOT build and of the framework-dependent one.
-# 1 and 2 measure the image's build (the framework-dependent one with --skip-native).
+#   1. overhead of Present+CleanUp through the webhook's authenticated HTTPS endpoint vs the transport floor (the same
+#      requests to a resource it does not serve) and the fewest direct PowerDNS calls;
+#   2. bursts of 80 challenges on PowerDNS 4.7.3 and 4.9.18: the webhook vs its floor vs a naive read-modify-write solver
+#      vs one PATCH;
+#   3. propagation with 'instances' (3 PowerDNS 4.7.3 on one database): Present request to every instance serving it;
+#   4. footprint (size, time to ready, memory) of the image's NativeAOT build and of the framework-dependent one.
+# 1 to 3 measure the image's build (the framework-dependent one with --skip-native).
 # Prints a table with the targets beside the figures and writes the figures as JSON (its path is printed last).
 # Runs as root on a fresh Debian 12 machine with the .NET 10 SDK: installs PowerDNS, debootstrap (the trixie root file
 # system with PowerDNS 4.9.18, cached under /var/cache/pdns-webhook) and clang/lld/zlib1g-dev (NativeAOT) itself, with
 # tests/host.sh. About 15 minutes on 2 cores, 4 of them the NativeAOT compile; --skip-native leaves that build out.
-# All traffic stays on 127.0.0.1.
+# All traffic stays on loopback (127.0.0.1, and 127.0.0.2 and .3 for the instances of 3).
 # --short (test.sh runs it after the tests): every section with tiny sizes, in seconds, on the Debug builds in the checkout
 # (incremental after dotnet test) and without the NativeAOT build. It proves the benchmark still runs and fails when the
 # webhook erred, lost or left a value; its figures mean nothing.
@@ -27,7 +30,7 @@ while (($# > 0)); do
     --short) short=true; skip_native=true; bench_args+=(--short); shift ;;
     --json) json=$(realpath -m "$2"); shift 2 ;;
     --samples | --rounds | --starts) bench_args+=("$1" "$2"); shift 2 ;;
-    -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done

@@ -14,6 +14,8 @@ try
     Console.Error.WriteLine("bench: starting PowerDNS 4.7.3 (host) and 4.9.18 (trixie root file system)");
     await using var pdns47 = await PowerDns.StartAsync(options.Repo, trixie: false, apiKey);
     await using var pdns49 = await PowerDns.StartAsync(options.Repo, trixie: true, apiKey);
+    Console.Error.WriteLine("bench: starting 3 instances of PowerDNS 4.7.3 sharing one SQLite database");
+    await using var shared = await PowerDns.StartAsync(options.Repo, trixie: false, apiKey, instances: 3);
     var builds = new List<Build>
     {
         new("framework-dependent", options.Fd, "dotnet", [Path.Combine(options.Fd, "pdns-webhook.dll")], options.Short ? "--short: the Debug build in the checkout" : "dotnet publish -c Release; runs on an installed ASP.NET Core runtime"),
@@ -25,6 +27,7 @@ try
 
     List<OverheadResult> overhead = [];
     List<BurstResult> bursts = [];
+    List<PropagationResult> propagation = [];
     await using (var webhook = await Webhook.StartAsync(builds[^1], pki, secretsDir))
     {
         foreach (var (pdns, atomic) in new[] { (pdns49, true), (pdns47, false) })
@@ -38,6 +41,12 @@ try
             Console.Error.WriteLine($"bench: bursts on PowerDNS {pdns.Version} ({options.Rounds} rounds)");
             bursts.AddRange(await Workloads.BurstsAsync(webhook, pdns, options));
         }
+
+        foreach (var underBurst in new[] { false, true })
+        {
+            Console.Error.WriteLine($"bench: propagation to {shared.Addresses.Count} instances{(underBurst ? " under a burst" : "")}");
+            propagation.Add(await Propagation.MeasureAsync(webhook, shared, options, underBurst));
+        }
     }
 
     List<FootprintResult> footprints = [];
@@ -47,7 +56,7 @@ try
         footprints.Add(await Footprint.MeasureAsync(build, pki, secretsDir, pdns49, options));
     }
 
-    var report = new Report(load, Environment.ProcessorCount, options, overhead, bursts, footprints);
+    var report = new Report(load, Environment.ProcessorCount, options, overhead, bursts, propagation, footprints);
     Console.WriteLine(report.Table());
     await File.WriteAllTextAsync(options.Json, report.Json());
     Console.WriteLine($"JSON: {options.Json}");

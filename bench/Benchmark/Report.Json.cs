@@ -50,6 +50,17 @@ internal sealed partial class Report
                 ["targetMs"] = b.Contender == Workloads.Webhook ? Round(BurstTargetMs(b)) : null,
                 ["met"] = b.Contender == Workloads.Webhook ? BurstMet(b) : null,
             })]),
+            ["propagation"] = new JsonArray([.. propagation.Select(p => (JsonNode)new JsonObject
+            {
+                ["powerDns"] = p.Version,
+                ["instances"] = p.Instances,
+                ["load"] = p.Load,
+                ["samples"] = p.AllServe.Count,
+                ["allServeMs"] = Percentiles(p.AllServe),
+                ["answeredMs"] = Percentiles(p.Answered),
+                ["errors"] = p.Errors,
+                ["firstError"] = p.FirstError,
+            })]),
             ["footprint"] = new JsonArray([.. footprints.Select(f => (JsonNode)new JsonObject
             {
                 ["build"] = f.Build.Name,

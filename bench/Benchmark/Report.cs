@@ -5,7 +5,7 @@ namespace Benchmark;
 
 /// <summary>The table bench.sh prints, with the issue's targets beside the figures (and the same figures as JSON: Report.Json.cs).</summary>
 internal sealed partial class Report(string load, int cores, Options options, IReadOnlyList<OverheadResult> overhead,
-    IReadOnlyList<BurstResult> bursts, IReadOnlyList<FootprintResult> footprints)
+    IReadOnlyList<BurstResult> bursts, IReadOnlyList<PropagationResult> propagation, IReadOnlyList<FootprintResult> footprints)
 {
     /// <summary>The burst may take this many times the floor for its requests plus the batched PATCHes.</summary>
     public const double BurstTarget = 1.3;
@@ -16,8 +16,8 @@ internal sealed partial class Report(string load, int cores, Options options, IR
     {
         var text = new StringBuilder();
         void Line(string line) => text.Append(line).Append('\n');
-        Line($"pdns-webhook benchmark: {cores} cores, load average {load} at start, all traffic on 127.0.0.1" + (options.Short ? "; --short: tiny sizes, figures mean nothing" : ""));
-        Line($"1 and 2 measure the {(options.Image is null ? "framework-dependent build (--skip-native)" : "image's NativeAOT build")}, reached as the " +
+        Line($"pdns-webhook benchmark: {cores} cores, load average {load} at start, all traffic on loopback" + (options.Short ? "; --short: tiny sizes, figures mean nothing" : ""));
+        Line($"1 to 3 measure the {(options.Image is null ? "framework-dependent build (--skip-native)" : "image's NativeAOT build")}, reached as the " +
             "aggregator reaches it: HTTPS, HTTP/2 on one kept-alive connection, the front-proxy client certificate, X-Remote-User");
         Line($"The floor: the same POSTs (path shape, body size) to the group's resource '{Webhook.NoOpResource}', which the webhook does not " +
             "serve: TLS, HTTP/2, authentication and authorization, then a 404 without reading the body");
@@ -52,7 +52,17 @@ internal sealed partial class Report(string load, int cores, Options options, IR
         }
 
         Line("");
-        Line($"3. Footprint: {options.Starts} starts each, medians; RSS = VmRSS, private = anonymous + shared-memory pages (not file-backed code)");
+        Line($"3. Propagation with 'instances': from the Present request until every instance serves the value over DNS (polled every " +
+            $"{Propagation.PollEvery.TotalMilliseconds:0} ms), and until the Present's answer; ms");
+        Line($"{"PowerDNS",-9} {"instances",9} {"load",-24} {"samples",7} {"all serve p50",13} {"p99",7} {"answer p50",10} {"p99",7} {"errors",6}");
+        foreach (var p in propagation)
+        {
+            Line($"{p.Version,-9} {p.Instances,9} {p.Load,-24} {p.AllServe.Count,7} {F(p.AllServe.P50),13} {F(p.AllServe.P99),7} {F(p.Answered.P50),10} {F(p.Answered.P99),7} {p.Errors,6}" +
+                (p.FirstError is { } e ? $"  first error: {Shorten(e)}" : ""));
+        }
+
+        Line("");
+        Line($"4. Footprint: {options.Starts} starts each, medians; RSS = VmRSS, private = anonymous + shared-memory pages (not file-backed code)");
         Line($"{"build",-44} {"size MB",7} {"ready ms",8} {"idle RSS",8} {"private",7} {"RSS after burst",15}  {"target",-22} met");
         foreach (var f in footprints)
         {
@@ -75,6 +85,7 @@ internal sealed partial class Report(string load, int cores, Options options, IR
         overhead.Where(o => o.Errors > 0).Select(o => $"overhead on {o.Version}: {o.Errors} errors")
             .Concat(bursts.Where(b => b.Contender is Workloads.Webhook or Workloads.Floor && b.Errors + b.Lost + b.Leftover > 0)
                 .Select(b => $"burst of the {b.Contender} on {b.Version}: {b.Errors} errors, {b.Lost} lost, {b.Leftover} left; {b.FirstError}"))
+            .Concat(propagation.Where(p => p.Errors > 0).Select(p => $"propagation {p.Load}: {p.Errors} errors; {p.FirstError}"))
             .Concat(footprints.Where(f => f.BurstErrors > 0).Select(f => $"footprint burst of {f.Build.Name}: {f.BurstErrors} errors, lost or left"));
 
     private double Batched(BurstResult b) => bursts.Single(x => x.Version == b.Version && x.Contender == Workloads.Batched).TotalMs;

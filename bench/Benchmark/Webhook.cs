@@ -84,13 +84,26 @@ internal static class Webhook
             ["resolvedFQDN"] = fqdn,
             ["resolvedZone"] = PowerDns.Zone,
             ["allowAmbientCredentials"] = false,
-            ["config"] = new JsonObject
-            {
-                ["host"] = pdns.ApiUrl.ToString().TrimEnd('/'),
-                ["apiKeySecretRef"] = new JsonObject { ["name"] = "pdns-api-key", ["key"] = "api-key" },
-            },
+            ["config"] = Config(pdns),
         },
     };
+
+    // Several instances sharing one database are named in 'instances', so Present answers once every one serves the value.
+    private static JsonObject Config(PowerDns pdns)
+    {
+        var config = new JsonObject
+        {
+            ["host"] = pdns.ApiUrl.ToString().TrimEnd('/'),
+            ["apiKeySecretRef"] = new JsonObject { ["name"] = "pdns-api-key", ["key"] = "api-key" },
+        };
+        if (pdns.Addresses.Count > 1)
+        {
+            config["instances"] = new JsonArray([.. pdns.Addresses.Select(a => (JsonNode)a.ToString())]);
+            config["dnsPort"] = pdns.DnsPort;
+        }
+
+        return config;
+    }
 
     /// <summary>Writes the API key where --secrets-dir expects the Secret cert-manager names in apiKeySecretRef.</summary>
     public static void WriteSecret(string secretsDir, string apiKey)
