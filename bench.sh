@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# bench.sh [--skip-native] [--short] [--json FILE] [--samples N] [--rounds N] [--starts N]
+# bench.sh [--skip-native] [--short] [--json FILE] [--samples N] [--rounds N] [--starts N] [--scale-challenges N,N] [--scale-zones N,N]
 # Measures what the webhook costs, side by side with the alternatives, in one run (bench/Benchmark):
 #   1. overhead of Present+CleanUp through the webhook's authenticated HTTPS endpoint vs the transport floor (the same
 #      requests to a resource it does not serve) and the fewest direct PowerDNS calls;
 #   2. bursts of 80 challenges on PowerDNS 4.7.3 and 4.9.18: the webhook vs its floor vs a naive read-modify-write solver
 #      vs one PATCH;
 #   3. propagation with 'instances' (3 PowerDNS 4.7.3 on one database): Present request to every instance serving it;
-#   4. footprint (size, time to ready, memory) of the image's NativeAOT build and of the framework-dependent one.
-# 1 to 3 measure the image's build (the framework-dependent one with --skip-native).
-# Prints a table with the targets beside the figures and writes the figures as JSON (its path is printed last).
+#   4. the scale curve: bursts of 100, 1,000 and 5,000 challenges over 1, 10 and 100 zones of 1,000 TXT RRSets each, on
+#      4.9.18 and 4.7.3 (--scale-challenges and --scale-zones take other comma-separated sizes), and its PNG (gnuplot);
+#   5. footprint (size, time to ready, memory) of the image's NativeAOT build and of the framework-dependent one.
+# 1 to 4 measure the image's build (the framework-dependent one with --skip-native).
+# Prints a table with the targets beside the figures and writes the figures as JSON and the plot as PNG (paths printed last).
 # Runs as root on a fresh Debian 12 machine with the .NET 10 SDK: installs PowerDNS, debootstrap (the trixie root file
 # system with PowerDNS 4.9.18, cached under /var/cache/pdns-webhook) and clang/lld/zlib1g-dev (NativeAOT) itself, with
 # tests/host.sh. About 15 minutes on 2 cores, 4 of them the NativeAOT compile; --skip-native leaves that build out.
@@ -29,8 +31,8 @@ while (($# > 0)); do
     --skip-native) skip_native=true; shift ;;
     --short) short=true; skip_native=true; bench_args+=(--short); shift ;;
     --json) json=$(realpath -m "$2"); shift 2 ;;
-    --samples | --rounds | --starts) bench_args+=("$1" "$2"); shift 2 ;;
-    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
+    --samples | --rounds | --starts | --scale-challenges | --scale-zones) bench_args+=("$1" "$2"); shift 2 ;;
+    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -42,6 +44,7 @@ fail() { echo "bench.sh: $*" >&2; exit 1; }
 require_dotnet
 packages=(pdns-server pdns-backend-sqlite3 sqlite3 debootstrap)
 $skip_native || packages+=(clang lld zlib1g-dev)   # NativeAOT's linker and the libraries it links
+$short || packages+=(gnuplot-nox)                   # the scale curve's PNG
 ensure_packages "${packages[@]}"
 ensure_rootfs trixie
 

@@ -126,9 +126,9 @@ internal sealed class PowerDns : IAsyncDisposable
         ok => ok, TimeSpan.FromSeconds(30), process.ToString);
 
     /// <summary>Every TXT RRset of the zone, read from the database through the API: name to its (unquoted) values.</summary>
-    public async Task<Dictionary<string, HashSet<string>>> TxtRecordsAsync()
+    public async Task<Dictionary<string, HashSet<string>>> TxtRecordsAsync(string name = Zone)
     {
-        var zone = await Api.GetFromJsonAsync<JsonObject>(new Uri($"/api/v1/servers/localhost/zones/{Zone}", UriKind.Relative));
+        var zone = await Api.GetFromJsonAsync<JsonObject>(new Uri($"/api/v1/servers/localhost/zones/{name}", UriKind.Relative));
         return (zone?["rrsets"]?.AsArray() ?? []).OfType<JsonObject>()
             .Where(r => r["type"]?.GetValue<string>() == "TXT")
             .ToDictionary(r => r["name"]?.GetValue<string>() ?? "",

@@ -49,6 +49,14 @@ try
         }
     }
 
+    List<ScaleResult> scale = [];
+    foreach (var pdns in new[] { pdns49, pdns47 })
+    {
+        Console.Error.WriteLine($"bench: scale curve on PowerDNS {pdns.Version} ({string.Join("/", options.ScaleChallenges)} challenges over " +
+            $"{string.Join("/", options.ScaleZones)} zones of {options.ScaleFill} TXT RRSets)");
+        scale.AddRange(await Scale.MeasureAsync(() => Webhook.StartAsync(builds[^1], pki, secretsDir), pdns, options));
+    }
+
     List<FootprintResult> footprints = [];
     foreach (var build in builds)
     {
@@ -56,10 +64,11 @@ try
         footprints.Add(await Footprint.MeasureAsync(build, pki, secretsDir, pdns49, options));
     }
 
-    var report = new Report(load, Environment.ProcessorCount, options, overhead, bursts, propagation, footprints);
+    var report = new Report(load, Environment.ProcessorCount, options, overhead, bursts, propagation, scale, footprints);
     Console.WriteLine(report.Table());
     await File.WriteAllTextAsync(options.Json, report.Json());
     Console.WriteLine($"JSON: {options.Json}");
+    Console.WriteLine(await Plot.DrawAsync(scale, Path.ChangeExtension(options.Json, ".png")));
     // Slow figures are for the reader; a webhook that failed or lost a value makes the run (and CI's --short run) fail.
     foreach (var failure in report.Failures())
     {

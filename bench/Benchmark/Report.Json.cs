@@ -61,6 +61,23 @@ internal sealed partial class Report
                 ["errors"] = p.Errors,
                 ["firstError"] = p.FirstError,
             })]),
+            ["scale"] = new JsonArray([.. scale.Select(c => (JsonNode)new JsonObject
+            {
+                ["powerDns"] = c.Version,
+                ["challenges"] = c.Challenges,
+                ["zones"] = c.Zones,
+                ["txtRRSetsPerZone"] = options.ScaleFill,
+                ["presentMs"] = Round(c.PresentMs),
+                ["cleanUpMs"] = Round(c.CleanUpMs),
+                ["perChallengeMs"] = Round(c.PerChallengeMs),
+                ["errors"] = c.Errors,
+                ["lost"] = c.Lost,
+                ["leftover"] = c.Leftover,
+                ["patches"] = c.Patches,
+                ["wholeZoneReads"] = c.ZoneReads,
+                ["peakMb"] = Round(c.PeakMb),
+                ["firstError"] = c.FirstError,
+            })]),
             ["footprint"] = new JsonArray([.. footprints.Select(f => (JsonNode)new JsonObject
             {
                 ["build"] = f.Build.Name,

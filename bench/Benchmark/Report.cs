@@ -5,7 +5,8 @@ namespace Benchmark;
 
 /// <summary>The table bench.sh prints, with the issue's targets beside the figures (and the same figures as JSON: Report.Json.cs).</summary>
 internal sealed partial class Report(string load, int cores, Options options, IReadOnlyList<OverheadResult> overhead,
-    IReadOnlyList<BurstResult> bursts, IReadOnlyList<PropagationResult> propagation, IReadOnlyList<FootprintResult> footprints)
+    IReadOnlyList<BurstResult> bursts, IReadOnlyList<PropagationResult> propagation, IReadOnlyList<ScaleResult> scale,
+    IReadOnlyList<FootprintResult> footprints)
 {
     /// <summary>The burst may take this many times the floor for its requests plus the batched PATCHes.</summary>
     public const double BurstTarget = 1.3;
@@ -17,7 +18,7 @@ internal sealed partial class Report(string load, int cores, Options options, IR
         var text = new StringBuilder();
         void Line(string line) => text.Append(line).Append('\n');
         Line($"pdns-webhook benchmark: {cores} cores, load average {load} at start, all traffic on loopback" + (options.Short ? "; --short: tiny sizes, figures mean nothing" : ""));
-        Line($"1 to 3 measure the {(options.Image is null ? "framework-dependent build (--skip-native)" : "image's NativeAOT build")}, reached as the " +
+        Line($"1 to 4 measure the {(options.Image is null ? "framework-dependent build (--skip-native)" : "image's NativeAOT build")}, reached as the " +
             "aggregator reaches it: HTTPS, HTTP/2 on one kept-alive connection, the front-proxy client certificate, X-Remote-User");
         Line($"The floor: the same POSTs (path shape, body size) to the group's resource '{Webhook.NoOpResource}', which the webhook does not " +
             "serve: TLS, HTTP/2, authentication and authorization, then a 404 without reading the body");
@@ -61,8 +62,9 @@ internal sealed partial class Report(string load, int cores, Options options, IR
                 (p.FirstError is { } e ? $"  first error: {Shorten(e)}" : ""));
         }
 
+        ScaleTable(Line);
         Line("");
-        Line($"4. Footprint: {options.Starts} starts each, medians; RSS = VmRSS, private = anonymous + shared-memory pages (not file-backed code)");
+        Line($"5. Footprint: {options.Starts} starts each, medians; RSS = VmRSS, private = anonymous + shared-memory pages (not file-backed code)");
         Line($"{"build",-44} {"size MB",7} {"ready ms",8} {"idle RSS",8} {"private",7} {"RSS after burst",15}  {"target",-22} met");
         foreach (var f in footprints)
         {
@@ -86,6 +88,8 @@ internal sealed partial class Report(string load, int cores, Options options, IR
             .Concat(bursts.Where(b => b.Contender is Workloads.Webhook or Workloads.Floor && b.Errors + b.Lost + b.Leftover > 0)
                 .Select(b => $"burst of the {b.Contender} on {b.Version}: {b.Errors} errors, {b.Lost} lost, {b.Leftover} left; {b.FirstError}"))
             .Concat(propagation.Where(p => p.Errors > 0).Select(p => $"propagation {p.Load}: {p.Errors} errors; {p.FirstError}"))
+            .Concat(scale.Where(c => c.Errors + c.Lost + c.Leftover > 0)
+                .Select(c => $"scale, {c.Challenges} over {c.Zones} zones on {c.Version}: {c.Errors} errors, {c.Lost} lost, {c.Leftover} left; {c.FirstError}"))
             .Concat(footprints.Where(f => f.BurstErrors > 0).Select(f => $"footprint burst of {f.Build.Name}: {f.BurstErrors} errors, lost or left"));
 
     private double Batched(BurstResult b) => bursts.Single(x => x.Version == b.Version && x.Contender == Workloads.Batched).TotalMs;

@@ -38,11 +38,12 @@ internal static class Webhook
     public const string NoOpResource = "floor";
 
     /// <summary>POSTs cert-manager's request body for one challenge; null on success, else what failed.</summary>
-    public static async Task<string?> SolveAsync(this WebhookProcess webhook, string action, string fqdn, string key, PowerDns pdns)
+    public static async Task<string?> SolveAsync(this WebhookProcess webhook, string action, string fqdn, string key, PowerDns pdns,
+        string zone = PowerDns.Zone)
     {
         try
         {
-            using var response = await webhook.Aggregator.PostAsJsonAsync(Resource("pdns"), Body(action, fqdn, key, pdns));
+            using var response = await webhook.Aggregator.PostAsJsonAsync(Resource("pdns"), Body(action, fqdn, key, pdns, zone));
             var payload = await response.Content.ReadFromJsonAsync<JsonObject>();
             return response.IsSuccessStatusCode && payload?["response"]?["success"]?.GetValue<bool>() == true
                 ? null
@@ -71,7 +72,7 @@ internal static class Webhook
 
     private static Uri Resource(string name) => new($"/apis/{Group}/v1alpha1/{name}", UriKind.Relative);
 
-    private static JsonObject Body(string action, string fqdn, string key, PowerDns pdns) => new()
+    private static JsonObject Body(string action, string fqdn, string key, PowerDns pdns, string zone = PowerDns.Zone) => new()
     {
         ["request"] = new JsonObject
         {
@@ -82,7 +83,7 @@ internal static class Webhook
             ["key"] = key,
             ["resourceNamespace"] = SecretNamespace,
             ["resolvedFQDN"] = fqdn,
-            ["resolvedZone"] = PowerDns.Zone,
+            ["resolvedZone"] = zone,
             ["allowAmbientCredentials"] = false,
             ["config"] = Config(pdns),
         },
