@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 
 namespace Benchmark;
@@ -30,30 +31,11 @@ internal static class Overhead
     public static async Task<OverheadResult> MeasureAsync(WebhookProcess webhook, PowerDns pdns, bool atomic, int samples, int warmup)
     {
         List<double> viaWebhook = [], floor = [], direct = [], anonymous = [];
-        var errors = 0;
+        var errors = new StrongBox<int>();
         var label = pdns.Version.Replace('.', '-');
-        async Task<double> TimeAsync(Func<Task<string?>> first, Func<Task<string?>> second)
-        {
-            var started = Stopwatch.GetTimestamp();
-            errors += await first() is null ? 0 : 1;
-            errors += await second() is null ? 0 : 1;
-            return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        }
-
         for (var i = 0; i < warmup + samples; i++)
         {
-            var key = Workloads.Key();
-            // Names of one length, so the webhook and the floor carry bodies of one size.
-            var (w, f, d) = ($"_acme-challenge.ovw{i}v{label}.{PowerDns.Zone}", $"_acme-challenge.ovf{i}v{label}.{PowerDns.Zone}",
-                $"_acme-challenge.ovd{i}v{label}.{PowerDns.Zone}");
-            Func<Task<double>>[] paths =
-            [
-                () => TimeAsync(() => webhook.SolveAsync("Present", w, key, pdns), () => webhook.SolveAsync("CleanUp", w, key, pdns)),
-                () => TimeAsync(() => webhook.NoOpAsync("Present", f, key, pdns), () => webhook.NoOpAsync("CleanUp", f, key, pdns)),
-                () => atomic
-                    ? TimeAsync(() => DirectCalls.PatchAsync(pdns, [new(d, "EXTEND", [key])]), () => DirectCalls.PatchAsync(pdns, [new(d, "PRUNE", [key])]))
-                    : TimeAsync(() => DirectCalls.ReadModifyWriteAsync(pdns, "Present", d, key), () => DirectCalls.ReadModifyWriteAsync(pdns, "CleanUp", d, key)),
-            ];
+            var paths = Paths(webhook, pdns, atomic, $"{i}v{label}.{PowerDns.Zone}", errors);
             var times = new double[paths.Length];
             for (var j = 0; j < paths.Length; j++)
             {
@@ -64,7 +46,7 @@ internal static class Overhead
             var readyz = Stopwatch.GetTimestamp();
             using (var response = await webhook.Aggregator.GetAsync(new Uri("/readyz", UriKind.Relative)))
             {
-                errors += response.IsSuccessStatusCode ? 0 : 1;
+                errors.Value += response.IsSuccessStatusCode ? 0 : 1;
             }
 
             if (i >= warmup)
@@ -78,7 +60,30 @@ internal static class Overhead
 
         var calls = atomic ? "PATCH EXTEND + PATCH PRUNE" : "(GET + PATCH REPLACE) x 2";
         var solver = SolverMilliseconds(webhook.Process.Output, $"v{label}.{PowerDns.Zone}", warmup);
-        return new OverheadResult(pdns.Version, calls, Stats.Of(viaWebhook), Stats.Of(floor), Stats.Of(direct), errors, Stats.Of(solver), Stats.Of(anonymous));
+        return new OverheadResult(pdns.Version, calls, Stats.Of(viaWebhook), Stats.Of(floor), Stats.Of(direct), errors.Value, Stats.Of(solver), Stats.Of(anonymous));
+    }
+
+    // The webhook, its floor and the direct calls, each a Present+CleanUp of its own fresh name. The names have one
+    // length, so the webhook and the floor carry bodies of one size.
+    private static Func<Task<double>>[] Paths(WebhookProcess webhook, PowerDns pdns, bool atomic, string suffix, StrongBox<int> errors)
+    {
+        var (key, w, f, d) = (Workloads.Key(), $"_acme-challenge.ovw{suffix}", $"_acme-challenge.ovf{suffix}", $"_acme-challenge.ovd{suffix}");
+        async Task<double> TimeAsync(Func<Task<string?>> first, Func<Task<string?>> second)
+        {
+            var started = Stopwatch.GetTimestamp();
+            errors.Value += await first() is null ? 0 : 1;
+            errors.Value += await second() is null ? 0 : 1;
+            return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+
+        return
+        [
+            () => TimeAsync(() => webhook.SolveAsync("Present", w, key, pdns), () => webhook.SolveAsync("CleanUp", w, key, pdns)),
+            () => TimeAsync(() => webhook.NoOpAsync("Present", f, key, pdns), () => webhook.NoOpAsync("CleanUp", f, key, pdns)),
+            () => atomic
+                ? TimeAsync(() => DirectCalls.PatchAsync(pdns, [new(d, "EXTEND", [key])]), () => DirectCalls.PatchAsync(pdns, [new(d, "PRUNE", [key])]))
+                : TimeAsync(() => DirectCalls.ReadModifyWriteAsync(pdns, "Present", d, key), () => DirectCalls.ReadModifyWriteAsync(pdns, "CleanUp", d, key)),
+        ];
     }
 
     // The solver's own duration of each counted action, from its JSON log line ("... done with {Strategy} in {ElapsedMs} ms").

@@ -17,69 +17,85 @@ internal sealed partial class Report(string load, int cores, Options options, IR
     {
         var text = new StringBuilder();
         void Line(string line) => text.Append(line).Append('\n');
-        Line($"pdns-webhook benchmark: {cores} cores, load average {load} at start, all traffic on loopback" + (options.Short ? "; --short: tiny sizes, figures mean nothing" : ""));
-        Line($"1 to 4 measure the {(options.Image is null ? "framework-dependent build (--skip-native)" : "image's NativeAOT build")}, reached as the " +
+        OverheadTable(Line);
+        BurstTable(Line);
+        PropagationTable(Line);
+        ScaleTable(Line);
+        FootprintTable(Line);
+        return text.ToString();
+    }
+
+    private void OverheadTable(Action<string> line)
+    {
+        line($"pdns-webhook benchmark: {cores} cores, load average {load} at start, all traffic on loopback" + (options.Short ? "; --short: tiny sizes, figures mean nothing" : ""));
+        line($"1 to 4 measure the {(options.Image is null ? "framework-dependent build (--skip-native)" : "image's NativeAOT build")}, reached as the " +
             "aggregator reaches it: HTTPS, HTTP/2 on one kept-alive connection, the front-proxy client certificate, X-Remote-User");
-        Line($"The floor: the same POSTs (path shape, body size) to the group's resource '{Webhook.NoOpResource}', which the webhook does not " +
+        line($"The floor: the same POSTs (path shape, body size) to the group's resource '{Webhook.NoOpResource}', which the webhook does not " +
             "serve: TLS, HTTP/2, authentication and authorization, then a 404 without reading the body");
-        Line("");
-        Line($"1. Overhead: one Present + one CleanUp of a fresh name, ms ({options.Samples} interleaved triples after {options.Warmup} warm-up)");
-        Line($"{"PowerDNS",-9} {"path",-46} {"p50",7} {"p95",7} {"p99",7}  {"target p50 (floor+direct+0.4)",-30} met");
+        line("");
+        line($"1. Overhead: one Present + one CleanUp of a fresh name, ms ({options.Samples} interleaved triples after {options.Warmup} warm-up)");
+        line($"{"PowerDNS",-9} {"path",-46} {"p50",7} {"p95",7} {"p99",7}  {"target p50 (floor+direct+0.4)",-30} met");
         foreach (var o in overhead)
         {
-            Line($"{o.Version,-9} {"webhook (HTTPS, HTTP/2, front-proxy cert)",-46} {F(o.Webhook.P50),7} {F(o.Webhook.P95),7} {F(o.Webhook.P99),7}  " +
+            line($"{o.Version,-9} {"webhook (HTTPS, HTTP/2, front-proxy cert)",-46} {F(o.Webhook.P50),7} {F(o.Webhook.P95),7} {F(o.Webhook.P99),7}  " +
                 $"{"<= " + F(o.TargetMs),-30} {Met(o.Met)}" + (o.Errors > 0 ? $" ({o.Errors} errors)" : ""));
-            Line($"{o.Version,-9} {"floor: 2 POSTs to the no-op resource",-46} {F(o.Floor.P50),7} {F(o.Floor.P95),7} {F(o.Floor.P99),7}");
-            Line($"{o.Version,-9} {"direct: " + o.Direct,-46} {F(o.DirectStats.P50),7} {F(o.DirectStats.P95),7} {F(o.DirectStats.P99),7}");
-            Line($"{"",-9}   p50: webhook - floor - direct = {F(o.Webhook.P50 - o.Floor.P50 - o.DirectStats.P50)} for 2 actions; webhook / direct " +
+            line($"{o.Version,-9} {"floor: 2 POSTs to the no-op resource",-46} {F(o.Floor.P50),7} {F(o.Floor.P95),7} {F(o.Floor.P99),7}");
+            line($"{o.Version,-9} {"direct: " + o.Direct,-46} {F(o.DirectStats.P50),7} {F(o.DirectStats.P95),7} {F(o.DirectStats.P99),7}");
+            line($"{"",-9}   p50: webhook - floor - direct = {F(o.Webhook.P50 - o.Floor.P50 - o.DirectStats.P50)} for 2 actions; webhook / direct " +
                 $"{F(o.Webhook.P50 / o.DirectStats.P50)}; solver per action (its log) {F(o.SolverPerAction.P50)}; GET /readyz (no auth) {F(o.Anonymous.P50)}");
         }
+    }
 
-        Line("");
+    private void BurstTable(Action<string> line)
+    {
+        line("");
         var (names, shared) = options.Burst;
-        Line($"2. Burst: {names} names in one zone + {shared} keys on one name = {options.BurstChallenges} challenges at once, then their CleanUps at once; " +
+        line($"2. Burst: {names} names in one zone + {shared} keys on one name = {options.BurstChallenges} challenges at once, then their CleanUps at once; " +
             $"{options.Rounds} rounds, median ms; errors of {2 * options.BurstChallenges * options.Rounds} calls, lost of {options.BurstChallenges * options.Rounds} values");
-        Line($"{"PowerDNS",-9} {"contender",-24} {"present",8} {"cleanup",8} {"total",8} {"x batch",7} {"errors",6} {"lost",5} {"left",5}  {"target (1.3x (floor+batch))",-28} met");
+        line($"{"PowerDNS",-9} {"contender",-24} {"present",8} {"cleanup",8} {"total",8} {"x batch",7} {"errors",6} {"lost",5} {"left",5}  {"target (1.3x (floor+batch))",-28} met");
         foreach (var b in bursts)
         {
             var webhook = b.Contender == Workloads.Webhook;
-            Line($"{b.Version,-9} {b.Contender,-24} {F(Stats.Median(b.PresentMs)),8} {F(Stats.Median(b.CleanUpMs)),8} {F(b.TotalMs),8} {F(b.TotalMs / Batched(b)),7} " +
+            line($"{b.Version,-9} {b.Contender,-24} {F(Stats.Median(b.PresentMs)),8} {F(Stats.Median(b.CleanUpMs)),8} {F(b.TotalMs),8} {F(b.TotalMs / Batched(b)),7} " +
                 $"{b.Errors,6} {b.Lost,5} {b.Leftover,5}  {(webhook ? $"0 errors, 0 lost, <= {F(BurstTargetMs(b), 1)}" : ""),-28} {(webhook ? Met(BurstMet(b)) : "")}");
         }
 
         foreach (var b in bursts.Where(b => b.FirstError is not null))
         {
-            Line($"  first error, {b.Contender} on {b.Version}: {Shorten(b.FirstError ?? "")}");
+            line($"  first error, {b.Contender} on {b.Version}: {Shorten(b.FirstError ?? "")}");
         }
+    }
 
-        Line("");
-        Line($"3. Propagation with 'instances': from the Present request until every instance serves the value over DNS (polled every " +
+    private void PropagationTable(Action<string> line)
+    {
+        line("");
+        line($"3. Propagation with 'instances': from the Present request until every instance serves the value over DNS (polled every " +
             $"{Propagation.PollEvery.TotalMilliseconds:0} ms), and until the Present's answer; ms");
-        Line($"{"PowerDNS",-9} {"instances",9} {"load",-24} {"samples",7} {"all serve p50",13} {"p99",7} {"answer p50",10} {"p99",7} {"errors",6}");
+        line($"{"PowerDNS",-9} {"instances",9} {"load",-24} {"samples",7} {"all serve p50",13} {"p99",7} {"answer p50",10} {"p99",7} {"errors",6}");
         foreach (var p in propagation)
         {
-            Line($"{p.Version,-9} {p.Instances,9} {p.Load,-24} {p.AllServe.Count,7} {F(p.AllServe.P50),13} {F(p.AllServe.P99),7} {F(p.Answered.P50),10} {F(p.Answered.P99),7} {p.Errors,6}" +
+            line($"{p.Version,-9} {p.Instances,9} {p.Load,-24} {p.AllServe.Count,7} {F(p.AllServe.P50),13} {F(p.AllServe.P99),7} {F(p.Answered.P50),10} {F(p.Answered.P99),7} {p.Errors,6}" +
                 (p.FirstError is { } e ? $"  first error: {Shorten(e)}" : ""));
         }
+    }
 
-        ScaleTable(Line);
-        Line("");
-        Line($"5. Footprint: {options.Starts} starts each, medians; RSS = VmRSS, private = anonymous + shared-memory pages (not file-backed code)");
-        Line($"{"build",-44} {"size MB",7} {"ready ms",8} {"idle RSS",8} {"private",7} {"RSS after burst",15}  {"target",-22} met");
+    private void FootprintTable(Action<string> line)
+    {
+        line("");
+        line($"5. Footprint: {options.Starts} starts each, medians; RSS = VmRSS, private = anonymous + shared-memory pages (not file-backed code)");
+        line($"{"build",-44} {"size MB",7} {"ready ms",8} {"idle RSS",8} {"private",7} {"RSS after burst",15}  {"target",-22} met");
         foreach (var f in footprints)
         {
             var (ready, rss) = (Stats.Median(f.ReadyMs), Stats.Median(f.IdleRssMb));
-            Line($"{f.Build.Name,-44} {F(f.Bytes / 1048576.0, 1),7} {F(ready, 0),8} {F(rss, 1),8} {F(Stats.Median(f.IdlePrivateMb), 1),7} {F(f.BurstRssMb, 1),15}  " +
+            line($"{f.Build.Name,-44} {F(f.Bytes / 1048576.0, 1),7} {F(ready, 0),8} {F(rss, 1),8} {F(Stats.Median(f.IdlePrivateMb), 1),7} {F(f.BurstRssMb, 1),15}  " +
                 $"{$"ready <= {ReadyTargetMs:0}, RSS <= {IdleRssTargetMb:0}",-22} {Met(ready <= ReadyTargetMs)}/{Met(rss <= IdleRssTargetMb)}" +
                 (f.BurstErrors > 0 ? $" ({f.BurstErrors} burst errors)" : ""));
         }
 
         foreach (var f in footprints)
         {
-            Line($"  {f.Build.Name}: {f.Build.Note}; ready ms of each start: {string.Join(", ", f.ReadyMs.Select(r => F(r, 0)))}");
+            line($"  {f.Build.Name}: {f.Build.Note}; ready ms of each start: {string.Join(", ", f.ReadyMs.Select(r => F(r, 0)))}");
         }
-
-        return text.ToString();
     }
 
     /// <summary>What makes the run fail whatever the figures: the webhook (or its floor) erred, lost or left a value.</summary>
