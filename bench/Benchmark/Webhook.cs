@@ -49,7 +49,7 @@ internal static class Webhook
                 ? null
                 : $"HTTP {(int)response.StatusCode}: {payload?["response"]?["status"]?["message"] ?? payload?.ToJsonString()}";
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)   // TaskCanceled: no answer within HttpClient.Timeout (100 s)
         {
             return e.Message;
         }
@@ -64,7 +64,7 @@ internal static class Webhook
             await response.Content.ReadAsByteArrayAsync();
             return response.StatusCode == System.Net.HttpStatusCode.NotFound ? null : $"no-op: HTTP {(int)response.StatusCode}, expected 404";
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)   // TaskCanceled: no answer within HttpClient.Timeout (100 s)
         {
             return e.Message;
         }
