@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ./test.sh [dotnet test arguments]: every test, against real parts: PowerDNS 4.7.3 from Debian, 4.9.18 from the bundled
 # image's recipe on Debian trixie and 5.1.5 on forky, PostgreSQL 15, real DNS queries, Pebble with three ACME clients,
-# real helm. Ends with the line "N passed, N failed, N skipped" and fails when a test failed or was skipped.
+# real helm; then the benchmark's short mode (./bench.sh --short). Ends with the line "N passed, N failed, N skipped" and
+# fails when a test failed or was skipped, or the short benchmark failed.
 # On a fresh Debian 12 machine with the .NET 10 SDK, run it as root: it installs what it needs (tests/host.sh).
 # Besides Debian packages it changes only these caches, built once and reused:
 #   /var/cache/pdns-webhook/trixie-rootfs, trixie-rootfs.tar.gz   the image's trixie root file system (about a minute)
@@ -31,6 +32,19 @@ set -e
 # The conformance table (case x PowerDNS version x variant); the runner shows test output only for failures.
 table=tests/conformance/bin/Debug/net10.0/TestResults/conformance-table.md
 [ ! -f "$table" ] || { echo; echo "==> conformance (tests/conformance)"; cat "$table"; }
+
+# The benchmark in its short mode, so it never rots: every section runs, and the webhook's errors, lost and left-over
+# values must be 0 (speed is not checked). Its output only when it fails.
+echo "==> ./bench.sh --short"
+bench_log=$(mktemp)
+if ./bench.sh --short >"$bench_log" 2>&1; then
+  echo "bench.sh --short: every section ran, 0 errors, 0 lost, 0 left"
+else
+  cat "$bench_log"
+  echo "bench.sh --short FAILED"
+  status=1
+fi
+rm -f "$bench_log"
 
 # dotnet test's own summary ("total: N / failed: N / succeeded: N / skipped: N") becomes the plain closing line CI
 # reads. A skipped test proves nothing, so it fails the run too.

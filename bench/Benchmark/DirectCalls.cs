@@ -10,7 +10,7 @@ internal static class DirectCalls
     public sealed record Edit(string Name, string ChangeType, IReadOnlyCollection<string> Values);
 
     /// <summary>One PATCH carrying every edit; null on 204, else the status and PowerDNS's error text.</summary>
-    public static async Task<string?> PatchAsync(PowerDns pdns, IEnumerable<Edit> edits)
+    public static async Task<string?> PatchAsync(PowerDns pdns, IEnumerable<Edit> edits, string zone = PowerDns.Zone)
     {
         var rrsets = new JsonArray([.. edits.Select(e => (JsonNode)new JsonObject
         {
@@ -22,7 +22,7 @@ internal static class DirectCalls
         })]);
         try
         {
-            using var response = await pdns.Api.PatchAsJsonAsync(ZonePath(), new JsonObject { ["rrsets"] = rrsets });
+            using var response = await pdns.Api.PatchAsJsonAsync(ZonePath(zone), new JsonObject { ["rrsets"] = rrsets });
             return response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}";
         }
         catch (HttpRequestException e)
@@ -66,5 +66,5 @@ internal static class DirectCalls
         }
     }
 
-    private static Uri ZonePath() => new($"/api/v1/servers/localhost/zones/{PowerDns.Zone}", UriKind.Relative);
+    private static Uri ZonePath(string zone = PowerDns.Zone) => new($"/api/v1/servers/localhost/zones/{zone}", UriKind.Relative);
 }

@@ -6,25 +6,25 @@ internal sealed record FootprintResult(Build Build, long Bytes, IReadOnlyList<do
 internal static class Footprint
 {
     /// <summary>
-    /// Starts the build <paramref name="starts"/> times: time from process start to /readyz 200, and memory after a few
-    /// idle seconds; the last instance then takes one burst (80 Presents and CleanUps) and is measured again.
+    /// Starts the build <see cref="Options.Starts"/> times: time from process start to /readyz 200, and memory after a few
+    /// idle seconds; the last instance then takes one burst (its Presents, then its CleanUps) and is measured again.
     /// </summary>
-    public static async Task<FootprintResult> MeasureAsync(Build build, Certificates pki, string secretsDir, PowerDns pdns, int starts)
+    public static async Task<FootprintResult> MeasureAsync(Build build, Certificates pki, string secretsDir, PowerDns pdns, Options options)
     {
         List<double> ready = [], rss = [], privateMb = [];
         (double Rss, double Private) afterBurst = (double.NaN, double.NaN);
         var burstErrors = 0;
-        for (var i = 0; i < starts; i++)
+        for (var i = 0; i < options.Starts; i++)
         {
             await using var webhook = await Webhook.StartAsync(build, pki, secretsDir);
             ready.Add(webhook.ReadyAfter.TotalMilliseconds);
-            await Task.Delay(TimeSpan.FromSeconds(3));   // idle: let start-up work and tiered compilation settle before reading memory
+            await Task.Delay(options.Idle);   // idle: let start-up work and tiered compilation settle before reading memory
             var idle = Memory(webhook.Process.Id);
             rss.Add(idle.RssMb);
             privateMb.Add(idle.PrivateMb);
-            if (i == starts - 1)
+            if (i == options.Starts - 1)
             {
-                var burst = await Workloads.BurstAsync(Workloads.Webhook, webhook, pdns, $"fp{Guid.NewGuid():N}"[..12]);
+                var burst = await Workloads.BurstAsync(Workloads.Webhook, webhook, pdns, $"fp{Guid.NewGuid():N}"[..12], options.Burst);
                 burstErrors = burst.Errors + burst.Lost + burst.Leftover;
                 await Task.Delay(TimeSpan.FromSeconds(1));
                 afterBurst = Memory(webhook.Process.Id);

@@ -7,18 +7,20 @@ namespace Benchmark;
 /// <summary>
 /// A real pdns_server on 127.0.0.1 started by the bundled image's entrypoint (pdns-image/entrypoint.sh) with one zone,
 /// bench.test.: 4.7.3 from the host's Debian packages, or 4.9.18 inside the image's trixie root file system as user pdns.
+/// With several instances (4.7.3 only), more pdns_server processes serve the same SQLite database on 127.0.0.2, .3, ...
+/// with the same ports and PowerDNS's default caches, as several pods behind one Service serve one database.
 /// </summary>
 internal sealed class PowerDns : IAsyncDisposable
 {
     public const string Zone = "bench.test.";
     public const string RootFs = "/var/cache/pdns-webhook/trixie-rootfs";
 
-    private readonly ChildProcess _process;
+    private readonly List<ChildProcess> _processes;
     private readonly string _hostDirectory;
 
-    private PowerDns(ChildProcess process, string hostDirectory, int apiPort, string apiKey)
+    private PowerDns(List<ChildProcess> processes, string hostDirectory, int apiPort, int dnsPort, string apiKey)
     {
-        (_process, _hostDirectory, ApiKey) = (process, hostDirectory, apiKey);
+        (_processes, _hostDirectory, ApiKey, DnsPort) = (processes, hostDirectory, apiKey, dnsPort);
         ApiUrl = new Uri($"http://127.0.0.1:{apiPort}");
         Api = new HttpClient { BaseAddress = ApiUrl, Timeout = TimeSpan.FromSeconds(30) };
         Api.DefaultRequestHeaders.Add("X-API-Key", apiKey);
@@ -28,12 +30,17 @@ internal sealed class PowerDns : IAsyncDisposable
 
     public string ApiKey { get; }
 
+    public int DnsPort { get; }
+
+    /// <summary>Where each instance answers DNS and its API (the first is <see cref="ApiUrl"/>'s).</summary>
+    public IReadOnlyList<System.Net.IPAddress> Addresses => [.. Enumerable.Range(1, _processes.Count).Select(i => System.Net.IPAddress.Parse($"127.0.0.{i}"))];
+
     /// <summary>A client of the PowerDNS API with the key; every call is a new connection (PowerDNS closes them).</summary>
     public HttpClient Api { get; }
 
     public string Version { get; private set; } = "";
 
-    public static async Task<PowerDns> StartAsync(string repository, bool trixie, string apiKey)
+    public static async Task<PowerDns> StartAsync(string repository, bool trixie, string apiKey, int instances = 1)
     {
         var name = "pdns-bench-" + Guid.NewGuid().ToString("N");
         var hostDirectory = trixie ? Path.Combine(RootFs, "tmp", name) : Path.Combine(Path.GetTempPath(), name);
@@ -69,6 +76,12 @@ internal sealed class PowerDns : IAsyncDisposable
             ["PDNS_WEBSERVER_ALLOW_FROM"] = "127.0.0.0/8",
             ["PDNS_LOGLEVEL"] = "3",
         };
+        if (instances > 1)
+        {
+            // The caches PowerDNS ships with (the image sets 5 s): a write through one instance leaves the others stale.
+            (environment["PDNS_CACHE_TTL"], environment["PDNS_QUERY_CACHE_TTL"], environment["PDNS_NEGQUERY_CACHE_TTL"]) = ("20", "20", "60");
+        }
+
         var entrypoint = serverDirectory + "/pdns-image/entrypoint.sh";
         ChildProcess process;
         if (trixie)
@@ -88,18 +101,34 @@ internal sealed class PowerDns : IAsyncDisposable
             process = new ChildProcess("/bin/bash", [entrypoint], environment);
         }
 
-        var server = new PowerDns(process, hostDirectory, apiPort, apiKey);
-        await Eventually.ReturnsAsync(async () => (await server.Api.GetAsync(new Uri("/api/v1/servers/localhost", UriKind.Relative))).IsSuccessStatusCode,
-            ok => ok, TimeSpan.FromSeconds(30), process.ToString);
+        var server = new PowerDns([process], hostDirectory, apiPort, dnsPort, apiKey);
+        await ApiAnswersAsync(server.Api, process);
+        for (var i = 2; i <= instances; i++)
+        {
+            var address = $"127.0.0.{i}";
+            var own = new Dictionary<string, string>(environment)
+            {
+                ["PDNS_LOCAL_ADDRESS"] = address, ["PDNS_API_ADDRESS"] = address, ["PDNS_CONFIG_DIR"] = $"{serverDirectory}/run-{i}",
+            };
+            var other = new ChildProcess("/bin/bash", [entrypoint], own);
+            server._processes.Add(other);
+            using var api = new HttpClient { BaseAddress = new Uri($"http://{address}:{apiPort}"), DefaultRequestHeaders = { { "X-API-Key", apiKey } } };
+            await ApiAnswersAsync(api, other);
+        }
+
         var info = await server.Api.GetFromJsonAsync<JsonObject>(new Uri("/api/v1/servers/localhost", UriKind.Relative));
         server.Version = info?["version"]?.GetValue<string>() ?? "?";
         return server;
     }
 
+    private static async Task ApiAnswersAsync(HttpClient api, ChildProcess process) => await Eventually.ReturnsAsync(
+        async () => (await api.GetAsync(new Uri("/api/v1/servers/localhost", UriKind.Relative))).IsSuccessStatusCode,
+        ok => ok, TimeSpan.FromSeconds(30), process.ToString);
+
     /// <summary>Every TXT RRset of the zone, read from the database through the API: name to its (unquoted) values.</summary>
-    public async Task<Dictionary<string, HashSet<string>>> TxtRecordsAsync()
+    public async Task<Dictionary<string, HashSet<string>>> TxtRecordsAsync(string name = Zone)
     {
-        var zone = await Api.GetFromJsonAsync<JsonObject>(new Uri($"/api/v1/servers/localhost/zones/{Zone}", UriKind.Relative));
+        var zone = await Api.GetFromJsonAsync<JsonObject>(new Uri($"/api/v1/servers/localhost/zones/{name}", UriKind.Relative));
         return (zone?["rrsets"]?.AsArray() ?? []).OfType<JsonObject>()
             .Where(r => r["type"]?.GetValue<string>() == "TXT")
             .ToDictionary(r => r["name"]?.GetValue<string>() ?? "",
@@ -109,7 +138,10 @@ internal sealed class PowerDns : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Api.Dispose();
-        await _process.DisposeAsync();
+        foreach (var process in _processes)
+        {
+            await process.DisposeAsync();
+        }
         await using var remove = new ChildProcess("rm", ["-rf", "--one-file-system", _hostDirectory]);
         await remove.WaitForExitAsync(TimeSpan.FromSeconds(30));
     }

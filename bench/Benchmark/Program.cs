@@ -1,6 +1,6 @@
 using Benchmark;
 
-// bench.sh runs this: dotnet Benchmark.dll --repo DIR --fd DIR [--image DIR] --json FILE [--samples N] [--rounds N] [--starts N]
+// bench.sh runs this: dotnet Benchmark.dll --repo DIR --fd DIR [--image DIR] --json FILE [--samples N] [--rounds N] [--starts N] [--short]
 var options = Options.Parse(args);
 var work = Directory.CreateTempSubdirectory("pdns-webhook-bench-").FullName;
 try
@@ -14,9 +14,11 @@ try
     Console.Error.WriteLine("bench: starting PowerDNS 4.7.3 (host) and 4.9.18 (trixie root file system)");
     await using var pdns47 = await PowerDns.StartAsync(options.Repo, trixie: false, apiKey);
     await using var pdns49 = await PowerDns.StartAsync(options.Repo, trixie: true, apiKey);
+    Console.Error.WriteLine("bench: starting 3 instances of PowerDNS 4.7.3 sharing one SQLite database");
+    await using var shared = await PowerDns.StartAsync(options.Repo, trixie: false, apiKey, instances: 3);
     var builds = new List<Build>
     {
-        new("framework-dependent", options.Fd, "dotnet", [Path.Combine(options.Fd, "pdns-webhook.dll")], "dotnet publish -c Release; runs on an installed ASP.NET Core runtime"),
+        new("framework-dependent", options.Fd, "dotnet", [Path.Combine(options.Fd, "pdns-webhook.dll")], options.Short ? "--short: the Debug build in the checkout" : "dotnet publish -c Release; runs on an installed ASP.NET Core runtime"),
     };
     if (options.Image is { } image)
     {
@@ -25,60 +27,57 @@ try
 
     List<OverheadResult> overhead = [];
     List<BurstResult> bursts = [];
+    List<PropagationResult> propagation = [];
     await using (var webhook = await Webhook.StartAsync(builds[^1], pki, secretsDir))
     {
         foreach (var (pdns, atomic) in new[] { (pdns49, true), (pdns47, false) })
         {
-            Console.Error.WriteLine($"bench: overhead on PowerDNS {pdns.Version} ({options.Samples} interleaved pairs)");
-            overhead.Add(await Workloads.OverheadAsync(webhook, pdns, atomic, options.Samples, warmup: 20));
+            Console.Error.WriteLine($"bench: overhead on PowerDNS {pdns.Version} ({options.Samples} interleaved triples)");
+            overhead.Add(await Overhead.MeasureAsync(webhook, pdns, atomic, options.Samples, options.Warmup));
         }
 
         foreach (var pdns in new[] { pdns47, pdns49 })
         {
             Console.Error.WriteLine($"bench: bursts on PowerDNS {pdns.Version} ({options.Rounds} rounds)");
-            string[] contenders = [Workloads.Webhook, Workloads.Naive, Workloads.Batched];
-            var results = contenders.ToDictionary(c => c, _ => new List<(double PresentMs, double CleanUpMs, int Errors, int Lost, int Leftover, string? FirstError)>());
-            for (var round = 0; round < options.Rounds; round++)
-            {
-                for (var i = 0; i < contenders.Length; i++)
-                {
-                    var contender = contenders[(round + i) % contenders.Length];   // rotate who goes first
-                    results[contender].Add(await Workloads.BurstAsync(contender, webhook, pdns, $"r{round}c{i}v{pdns.Version.Replace('.', '-')}"));
-                }
-            }
-
-            bursts.AddRange(results.Select(r => new BurstResult(pdns.Version, r.Key, [.. r.Value.Select(v => v.PresentMs)], [.. r.Value.Select(v => v.CleanUpMs)],
-                80 * options.Rounds, r.Value.Sum(v => v.Errors), r.Value.Sum(v => v.Lost), r.Value.Sum(v => v.Leftover),
-                r.Value.Select(v => v.FirstError).FirstOrDefault(e => e is not null))));
+            bursts.AddRange(await Workloads.BurstsAsync(webhook, pdns, options));
         }
+
+        foreach (var underBurst in new[] { false, true })
+        {
+            Console.Error.WriteLine($"bench: propagation to {shared.Addresses.Count} instances{(underBurst ? " under a burst" : "")}");
+            propagation.Add(await Propagation.MeasureAsync(webhook, shared, options, underBurst));
+        }
+    }
+
+    List<ScaleResult> scale = [];
+    foreach (var pdns in new[] { pdns49, pdns47 })
+    {
+        Console.Error.WriteLine($"bench: scale curve on PowerDNS {pdns.Version} ({string.Join("/", options.ScaleChallenges)} challenges over " +
+            $"{string.Join("/", options.ScaleZones)} zones of {options.ScaleFill} TXT RRSets)");
+        scale.AddRange(await Scale.MeasureAsync(() => Webhook.StartAsync(builds[^1], pki, secretsDir), pdns, options));
     }
 
     List<FootprintResult> footprints = [];
     foreach (var build in builds)
     {
         Console.Error.WriteLine($"bench: footprint of {build.Name} ({options.Starts} starts)");
-        footprints.Add(await Footprint.MeasureAsync(build, pki, secretsDir, pdns49, options.Starts));
+        footprints.Add(await Footprint.MeasureAsync(build, pki, secretsDir, pdns49, options));
     }
 
-    var report = new Report(load, Environment.ProcessorCount, options, overhead, bursts, footprints);
+    var report = new Report(load, Environment.ProcessorCount, options, overhead, bursts, propagation, scale, footprints);
     Console.WriteLine(report.Table());
     await File.WriteAllTextAsync(options.Json, report.Json());
     Console.WriteLine($"JSON: {options.Json}");
-    return 0;
+    Console.WriteLine(await Plot.DrawAsync(scale, Path.ChangeExtension(options.Json, ".png")));
+    // Slow figures are for the reader; a webhook that failed or lost a value makes the run (and CI's --short run) fail.
+    foreach (var failure in report.Failures())
+    {
+        Console.Error.WriteLine($"bench: FAILED: {failure}");
+    }
+
+    return report.Failures().Any() ? 1 : 0;
 }
 finally
 {
     Directory.Delete(work, recursive: true);
-}
-
-internal sealed record Options(string Repo, string Fd, string? Image, string Json, int Samples, int Rounds, int Starts)
-{
-    public static Options Parse(string[] args)
-    {
-        var values = args.Chunk(2).Where(p => p.Length == 2 && p[0].StartsWith("--", StringComparison.Ordinal)).ToDictionary(p => p[0][2..], p => p[1]);
-        string Required(string name) => values.TryGetValue(name, out var v) ? Path.GetFullPath(v) : throw new ArgumentException($"--{name} is required");
-        int Count(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;
-        return new Options(Required("repo"), Required("fd"), values.TryGetValue("image", out var n) ? Path.GetFullPath(n) : null,
-            Required("json"), Count("samples", 200), Count("rounds", 5), Count("starts", 5));
-    }
 }

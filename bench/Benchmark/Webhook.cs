@@ -30,10 +30,51 @@ internal static class Webhook
             PollEvery = TimeSpan.FromMilliseconds(5),
         });
 
+    /// <summary>
+    /// A resource of the group that the webhook does not serve: a POST there passes the same TLS, HTTP/2, front-proxy
+    /// authentication and authorization as a solve, then routing answers 404 without reading the body. It is the
+    /// transport floor every webhook pays before it does any work.
+    /// </summary>
+    public const string NoOpResource = "floor";
+
     /// <summary>POSTs cert-manager's request body for one challenge; null on success, else what failed.</summary>
-    public static async Task<string?> SolveAsync(this WebhookProcess webhook, string action, string fqdn, string key, PowerDns pdns)
+    public static async Task<string?> SolveAsync(this WebhookProcess webhook, string action, string fqdn, string key, PowerDns pdns,
+        string zone = PowerDns.Zone)
     {
-        var request = new JsonObject
+        try
+        {
+            using var response = await webhook.Aggregator.PostAsJsonAsync(Resource("pdns"), Body(action, fqdn, key, pdns, zone));
+            var payload = await response.Content.ReadFromJsonAsync<JsonObject>();
+            return response.IsSuccessStatusCode && payload?["response"]?["success"]?.GetValue<bool>() == true
+                ? null
+                : $"HTTP {(int)response.StatusCode}: {payload?["response"]?["status"]?["message"] ?? payload?.ToJsonString()}";
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)   // TaskCanceled: no answer within HttpClient.Timeout (100 s)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <summary>The same request as <see cref="SolveAsync"/> (method, path shape, body size) to <see cref="NoOpResource"/>; null on its 404.</summary>
+    public static async Task<string?> NoOpAsync(this WebhookProcess webhook, string action, string fqdn, string key, PowerDns pdns)
+    {
+        try
+        {
+            using var response = await webhook.Aggregator.PostAsJsonAsync(Resource(NoOpResource), Body(action, fqdn, key, pdns));
+            await response.Content.ReadAsByteArrayAsync();
+            return response.StatusCode == System.Net.HttpStatusCode.NotFound ? null : $"no-op: HTTP {(int)response.StatusCode}, expected 404";
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)   // TaskCanceled: no answer within HttpClient.Timeout (100 s)
+        {
+            return e.Message;
+        }
+    }
+
+    private static Uri Resource(string name) => new($"/apis/{Group}/v1alpha1/{name}", UriKind.Relative);
+
+    private static JsonObject Body(string action, string fqdn, string key, PowerDns pdns, string zone = PowerDns.Zone) => new()
+    {
+        ["request"] = new JsonObject
         {
             ["uid"] = "",
             ["action"] = action,
@@ -42,26 +83,27 @@ internal static class Webhook
             ["key"] = key,
             ["resourceNamespace"] = SecretNamespace,
             ["resolvedFQDN"] = fqdn,
-            ["resolvedZone"] = PowerDns.Zone,
+            ["resolvedZone"] = zone,
             ["allowAmbientCredentials"] = false,
-            ["config"] = new JsonObject
-            {
-                ["host"] = pdns.ApiUrl.ToString().TrimEnd('/'),
-                ["apiKeySecretRef"] = new JsonObject { ["name"] = "pdns-api-key", ["key"] = "api-key" },
-            },
+            ["config"] = Config(pdns),
+        },
+    };
+
+    // Several instances sharing one database are named in 'instances', so Present answers once every one serves the value.
+    private static JsonObject Config(PowerDns pdns)
+    {
+        var config = new JsonObject
+        {
+            ["host"] = pdns.ApiUrl.ToString().TrimEnd('/'),
+            ["apiKeySecretRef"] = new JsonObject { ["name"] = "pdns-api-key", ["key"] = "api-key" },
         };
-        try
+        if (pdns.Addresses.Count > 1)
         {
-            using var response = await webhook.Aggregator.PostAsJsonAsync(new Uri($"/apis/{Group}/v1alpha1/pdns", UriKind.Relative), new JsonObject { ["request"] = request });
-            var payload = await response.Content.ReadFromJsonAsync<JsonObject>();
-            return response.IsSuccessStatusCode && payload?["response"]?["success"]?.GetValue<bool>() == true
-                ? null
-                : $"HTTP {(int)response.StatusCode}: {payload?["response"]?["status"]?["message"] ?? payload?.ToJsonString()}";
+            config["instances"] = new JsonArray([.. pdns.Addresses.Select(a => (JsonNode)a.ToString())]);
+            config["dnsPort"] = pdns.DnsPort;
         }
-        catch (HttpRequestException e)
-        {
-            return e.Message;
-        }
+
+        return config;
     }
 
     /// <summary>Writes the API key where --secrets-dir expects the Secret cert-manager names in apiKeySecretRef.</summary>
