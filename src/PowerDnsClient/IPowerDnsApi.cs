@@ -17,6 +17,10 @@ public interface IPowerDnsApi
     [Get("/api/v1/servers/{serverId}/zones")]
     Task<IReadOnlyList<Zone>> FindZoneAsync(string serverId, string zone, CancellationToken cancellationToken = default);
 
+    /// <summary>A zone with all its RRSets.</summary>
+    [Get("/api/v1/servers/{serverId}/zones/{zoneId}")]
+    Task<Zone> GetZoneAsync(string serverId, string zoneId, CancellationToken cancellationToken = default);
+
     /// <summary>A zone carrying only the RRSet of the given name and type (PowerDNS 4.7 and later).</summary>
     [Get("/api/v1/servers/{serverId}/zones/{zoneId}")]
     Task<Zone> GetRRSetAsync(
