@@ -11,7 +11,7 @@ namespace Benchmark;
 /// per action (from its log) and a GET of /readyz (TLS and HTTP/2 only, no authentication).
 /// </summary>
 internal sealed record OverheadResult(string Version, string Direct, Stats Webhook, Stats Floor, Stats DirectStats, int Errors,
-    Stats SolverPerAction, Stats Anonymous)
+    Stats SolverPerAction, Stats Anonymous, double CpuPerSolveMs, double CpuPerNoOpMs)
 {
     /// <summary>What the solver may add per action on top of the transport and PowerDNS's own time.</summary>
     public const double AllowancePerActionMs = 0.2;
@@ -60,8 +60,29 @@ internal static class Overhead
 
         var calls = atomic ? "PATCH EXTEND + PATCH PRUNE" : "(GET + PATCH REPLACE) x 2";
         var solver = SolverMilliseconds(webhook.Process.Output, $"v{label}.{PowerDns.Zone}", warmup);
-        return new OverheadResult(pdns.Version, calls, Stats.Of(viaWebhook), Stats.Of(floor), Stats.Of(direct), errors.Value, Stats.Of(solver), Stats.Of(anonymous));
+        var cpuSolve = await CpuPerActionAsync(webhook, samples, i => Paths(webhook, pdns, atomic, $"{i}c{label}.{PowerDns.Zone}", errors)[0]());
+        var cpuNoOp = await CpuPerActionAsync(webhook, samples, i => Paths(webhook, pdns, atomic, $"{i}c{label}.{PowerDns.Zone}", errors)[1]());
+        return new OverheadResult(pdns.Version, calls, Stats.Of(viaWebhook), Stats.Of(floor), Stats.Of(direct), errors.Value, Stats.Of(solver), Stats.Of(anonymous),
+            cpuSolve, cpuNoOp);
     }
+
+    // The webhook's own CPU time per action (every thread: request, solve, PowerDNS client, logging, GC), over
+    // <paramref name="pairs"/> Present+CleanUp pairs sent one after another: what the machine pays besides waiting.
+    private static async Task<double> CpuPerActionAsync(WebhookProcess webhook, int pairs, Func<int, Task<double>> pair)
+    {
+        var before = CpuNanoseconds(webhook.Process.Id);
+        for (var i = 0; i < pairs; i++)
+        {
+            await pair(i);
+        }
+
+        return (CpuNanoseconds(webhook.Process.Id) - before) / 1e6 / (2 * pairs);
+    }
+
+    // schedstat's first field: nanoseconds on a CPU, per thread; a thread that ends meanwhile is not counted.
+    private static long CpuNanoseconds(int pid) => Directory.EnumerateDirectories($"/proc/{pid}/task")
+        .Select(task => File.Exists($"{task}/schedstat") ? File.ReadAllText($"{task}/schedstat") : "0")
+        .Sum(stat => long.Parse(stat.Split(' ')[0], CultureInfo.InvariantCulture));
 
     // The webhook, its floor and the direct calls, each a Present+CleanUp of its own fresh name. The names have one
     // length, so the webhook and the floor carry bodies of one size.

@@ -31,6 +31,8 @@ internal sealed partial class Report
                 ["targetP50Ms"] = Round(o.TargetMs),
                 ["errors"] = o.Errors,
                 ["solverPerActionMs"] = Percentiles(o.SolverPerAction),
+                ["cpuPerSolveMs"] = Round(o.CpuPerSolveMs),
+                ["cpuPerNoOpMs"] = Round(o.CpuPerNoOpMs),
                 ["readyzMs"] = Percentiles(o.Anonymous),
                 ["met"] = o.Met,
             })]),
