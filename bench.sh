@@ -42,7 +42,7 @@ fail() { echo "bench.sh: $*" >&2; exit 1; }
 
 . tests/host.sh
 require_dotnet
-packages=(pdns-server pdns-backend-sqlite3 sqlite3 debootstrap)
+packages=(pdns-server pdns-backend-sqlite3 sqlite3 debootstrap postgresql)   # postgresql: the scale curve's replicated setup
 $skip_native || packages+=(clang lld zlib1g-dev)   # NativeAOT's linker and the libraries it links
 $short || packages+=(gnuplot-nox)                   # the scale curve's PNG
 ensure_packages "${packages[@]}"
