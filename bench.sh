@@ -15,7 +15,8 @@
 # Prints a table with the targets beside the figures and writes the figures as JSON and the plot as PNG (paths printed last).
 # Runs as root on a fresh Debian 12 machine with the .NET 10 SDK: installs PowerDNS, PostgreSQL, debootstrap (the trixie
 # root file system with PowerDNS 4.9.18, cached under /var/cache/pdns-webhook) and clang/lld/zlib1g-dev (NativeAOT)
-# itself, with tests/host.sh. About 15 minutes on 2 cores, 4 of them the NativeAOT compile; --skip-native leaves that build out.
+# itself, with tests/host.sh. About 45 minutes on 2 cores: the scale curve takes most (its naive solver up to 60 s a cell),
+# the NativeAOT compile 4; --skip-native leaves that build out.
 # All traffic stays on loopback (127.0.0.1; 127.0.0.2 and .3 for the instances; 127.0.0.100 for their Service address).
 # --short (test.sh runs it after the tests): every section with tiny sizes, in seconds, on the Debug builds in the checkout
 # (incremental after dotnet test) and without the NativeAOT build. It proves the benchmark still runs and fails when the
@@ -34,7 +35,7 @@ while (($# > 0)); do
     --short) short=true; skip_native=true; bench_args+=(--short); shift ;;
     --json) json=$(realpath -m "$2"); shift 2 ;;
     --samples | --rounds | --starts | --scale-challenges | --scale-zones) bench_args+=("$1" "$2"); shift 2 ;;
-    -h | --help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done

@@ -8,14 +8,14 @@ namespace Benchmark;
 /// <summary>The scale curve's zones, and the webhooks' counts of their PowerDNS calls.</summary>
 internal static partial class Scale
 {
-    // Zones z0.scale.test. ... each created, then filled through one batched PATCH; a few at a time, as PostgreSQL takes
-    // them in parallel (SQLite queues them: no slower than one by one).
+    // Zones z0.scale.test. ... each created, then filled through one batched PATCH; a few at a time where the database
+    // takes concurrent writes.
     private static async Task<string[]> FillZonesAsync(ScaleBackend backend, int count, int fill)
     {
         var started = Stopwatch.GetTimestamp();
         Console.Error.WriteLine($"bench: scale on {backend.Name}: creating {count} zones of {fill} TXT RRSets each");
         var zones = Enumerable.Range(0, count).Select(i => $"z{i}.scale.test.").ToArray();
-        await Parallel.ForEachAsync(zones, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (zone, cancellationToken) =>
+        await Parallel.ForEachAsync(zones, new ParallelOptions { MaxDegreeOfParallelism = backend.ConcurrentWrites ? 4 : 1 }, async (zone, cancellationToken) =>
         {
             using var created = await backend.Pdns.Api.PostAsJsonAsync(new Uri("/api/v1/servers/localhost/zones", UriKind.Relative),
                 new JsonObject { ["name"] = zone, ["kind"] = "Native", ["nameservers"] = new JsonArray("ns1.bench.test.") }, cancellationToken);

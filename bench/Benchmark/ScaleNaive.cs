@@ -51,6 +51,7 @@ internal static class ScaleNaive
         var result = await RunAsync(pdns, zones, challenges.Select(c => (c.Fqdn, c.Key)).ToArray(), PhaseAsync, budget, deadline.Token);
         if (!result.Clean)
         {
+            await SettledAsync(pdns, zones, label);
             foreach (var zone in challenges.GroupBy(c => c.Zone))
             {
                 await DirectCalls.PatchAsync(pdns, zone.Select(c => new DirectCalls.Edit(c.Fqdn, "DELETE", [])), zone.Key);
@@ -58,6 +59,18 @@ internal static class ScaleNaive
         }
 
         return result;
+    }
+
+    // Calls given up on are still queued in PowerDNS, and would land after the clean-up or slow the next cell: wait
+    // until the names the naive solver writes stop changing (5 s apart) before deleting them.
+    private static async Task SettledAsync(PowerDns pdns, string[] zones, string label)
+    {
+        var last = -1;
+        await Eventually.ReturnsAsync(async () =>
+        {
+            var (previous, now) = (last, last = (await Scale.HeldAsync(pdns, zones)).Keys.Count(k => k.Contains(label + "n", StringComparison.Ordinal)));
+            return previous == now;
+        }, settled => settled, TimeSpan.FromMinutes(5), every: TimeSpan.FromSeconds(5));
     }
 
     private static async Task<NaiveResult> RunAsync(PowerDns pdns, string[] zones, (string Fqdn, string Key)[] challenges,
