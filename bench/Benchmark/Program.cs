@@ -56,7 +56,7 @@ try
     {
         new($"{pdns49.Version} SQLite", pdns49, () => Webhook.StartAsync(builds[^1], pki, secretsDir)),
         new($"{pdns47.Version} SQLite", pdns47, () => Webhook.StartAsync(builds[^1], pki, secretsDir)),
-        new($"{replicas.Pdns.Version} PostgreSQL x2", replicas.Pdns, () => Webhook.StartAsync(builds[^1], pki, secretsDir, replicas.LeaseFlags), Webhooks: 2, ConcurrentWrites: true),
+        new($"{replicas.Pdns.Version} PostgreSQL x2", replicas.Pdns, () => Webhook.StartAsync(builds[^1], pki, secretsDir, replicas.LeaseFlags), Webhooks: 2),
     })
     {
         Console.Error.WriteLine($"bench: scale curve on {backend.Name} ({string.Join("/", options.ScaleChallenges)} challenges over " +

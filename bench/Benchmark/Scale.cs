@@ -6,10 +6,8 @@ namespace Benchmark;
 /// <summary>
 /// One setup of the scale curve: the PowerDNS holding the zones, and how a cell starts one webhook; with several
 /// <paramref name="Webhooks"/>, the cell starts that many and the challenges alternate between them.
-/// <paramref name="ConcurrentWrites"/>: the database takes the zones' fill several at a time (PostgreSQL; SQLite answers
-/// PowerDNS 4.7.3 "database is locked", an HTTP 500).
 /// </summary>
-internal sealed record ScaleBackend(string Name, PowerDns Pdns, Func<Task<WebhookProcess>> Start, int Webhooks = 1, bool ConcurrentWrites = false);
+internal sealed record ScaleBackend(string Name, PowerDns Pdns, Func<Task<WebhookProcess>> Start, int Webhooks = 1);
 
 /// <summary>One cell of the scale curve: a burst of <paramref name="Challenges"/> over <paramref name="Zones"/> full zones.</summary>
 internal sealed record ScaleResult(string Backend, int Challenges, int Zones, double PresentMs, double CleanUpMs, int Errors, int Lost,
