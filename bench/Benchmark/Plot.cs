@@ -21,8 +21,8 @@ internal static class Plot
         var naive = series.Where(s => s.Cells.Any(c => c.Naive.Clean)).ToArray();
         var script = new StringBuilder();
         script.Append(CultureInfo.InvariantCulture, $"set terminal pngcairo size 1100,700\nset output '{png}'\n")
-            .Append("set title 'pdns-webhook: time per challenge vs challenges in flight (dashed: naive read-modify-write, where it finished)'\n")
-            .Append("set logscale xy\nset key outside right top\nset grid\n")
+            .Append("set title \"pdns-webhook: time per challenge vs challenges in flight\\n(dashed, open points: naive read-modify-write where it finished)\"\n")
+            .Append("set logscale xy\nset key outside right top font ',9'\nset grid\n")
             .Append("set xlabel 'challenges in flight (Present, then CleanUp)'\nset ylabel 'ms per challenge'\nplot ")
             .AppendJoin(", ", series.Select(s => $"'-' using 1:2 with linespoints lc {s.Colour} dt 1 pt 7 title '{s.Key.Backend}, {s.Key.Zones} zone(s)'")
                 .Concat(naive.Select(s => $"'-' using 1:2 with linespoints lc {s.Colour} dt 2 pt 6 title 'naive: {s.Key.Backend}, {s.Key.Zones} zone(s)'")))
