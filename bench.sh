@@ -15,7 +15,7 @@
 # Prints a table with the targets beside the figures and writes the figures as JSON and the plot as PNG (paths printed last).
 # Runs as root on a fresh Debian 12 machine with the .NET 10 SDK: installs PowerDNS, PostgreSQL, debootstrap (the trixie
 # root file system with PowerDNS 4.9.18, cached under /var/cache/pdns-webhook) and clang/lld/zlib1g-dev (NativeAOT)
-# itself, with tests/host.sh. About 45 minutes on 2 cores: the scale curve takes most (its naive solver up to 60 s a cell),
+# itself, with tests/host.sh. About an hour on 2 cores: the scale curve takes most (its naive solver up to 60 s a cell),
 # the NativeAOT compile 4; --skip-native leaves that build out.
 # All traffic stays on loopback (127.0.0.1; 127.0.0.2 and .3 for the instances; 127.0.0.100 for their Service address).
 # --short (test.sh runs it after the tests): every section with tiny sizes, in seconds, on the Debug builds in the checkout
