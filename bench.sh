@@ -7,14 +7,17 @@
 #      vs one PATCH;
 #   3. propagation with 'instances' (3 PowerDNS 4.7.3 on one database): Present request to every instance serving it;
 #   4. the scale curve: bursts of 100, 1,000 and 5,000 challenges over 1, 10 and 100 zones of 1,000 TXT RRSets each, on
-#      4.9.18 and 4.7.3 (--scale-challenges and --scale-zones take other comma-separated sizes), and its PNG (gnuplot);
+#      4.9.18 and 4.7.3 (SQLite) and on 2 instances of 4.9.18 on one PostgreSQL database with 2 webhooks under a Lease,
+#      beside the naive read-modify-write solver where it finishes in 60 s (--scale-challenges and --scale-zones take
+#      other comma-separated sizes), and its PNG (gnuplot);
 #   5. footprint (size, time to ready, memory) of the image's NativeAOT build and of the framework-dependent one.
 # 1 to 4 measure the image's build (the framework-dependent one with --skip-native).
 # Prints a table with the targets beside the figures and writes the figures as JSON and the plot as PNG (paths printed last).
-# Runs as root on a fresh Debian 12 machine with the .NET 10 SDK: installs PowerDNS, debootstrap (the trixie root file
-# system with PowerDNS 4.9.18, cached under /var/cache/pdns-webhook) and clang/lld/zlib1g-dev (NativeAOT) itself, with
-# tests/host.sh. About 15 minutes on 2 cores, 4 of them the NativeAOT compile; --skip-native leaves that build out.
-# All traffic stays on loopback (127.0.0.1, and 127.0.0.2 and .3 for the instances of 3).
+# Runs as root on a fresh Debian 12 machine with the .NET 10 SDK: installs PowerDNS, PostgreSQL, debootstrap (the trixie
+# root file system with PowerDNS 4.9.18, cached under /var/cache/pdns-webhook) and clang/lld/zlib1g-dev (NativeAOT)
+# itself, with tests/host.sh. About an hour on 2 cores: the scale curve takes most (its naive solver up to 60 s a cell),
+# the NativeAOT compile 4; --skip-native leaves that build out.
+# All traffic stays on loopback (127.0.0.1; 127.0.0.2 and .3 for the instances; 127.0.0.100 for their Service address).
 # --short (test.sh runs it after the tests): every section with tiny sizes, in seconds, on the Debug builds in the checkout
 # (incremental after dotnet test) and without the NativeAOT build. It proves the benchmark still runs and fails when the
 # webhook erred, lost or left a value; its figures mean nothing.
@@ -32,7 +35,7 @@ while (($# > 0)); do
     --short) short=true; skip_native=true; bench_args+=(--short); shift ;;
     --json) json=$(realpath -m "$2"); shift 2 ;;
     --samples | --rounds | --starts | --scale-challenges | --scale-zones) bench_args+=("$1" "$2"); shift 2 ;;
-    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -42,7 +45,7 @@ fail() { echo "bench.sh: $*" >&2; exit 1; }
 
 . tests/host.sh
 require_dotnet
-packages=(pdns-server pdns-backend-sqlite3 sqlite3 debootstrap)
+packages=(pdns-server pdns-backend-sqlite3 sqlite3 debootstrap postgresql)   # postgresql: the scale curve's replicated setup
 $skip_native || packages+=(clang lld zlib1g-dev)   # NativeAOT's linker and the libraries it links
 $short || packages+=(gnuplot-nox)                   # the scale curve's PNG
 ensure_packages "${packages[@]}"

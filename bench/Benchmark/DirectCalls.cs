@@ -10,7 +10,7 @@ internal static class DirectCalls
     public sealed record Edit(string Name, string ChangeType, IReadOnlyCollection<string> Values);
 
     /// <summary>One PATCH carrying every edit; null on 204, else the status and PowerDNS's error text.</summary>
-    public static async Task<string?> PatchAsync(PowerDns pdns, IEnumerable<Edit> edits, string zone = PowerDns.Zone)
+    public static async Task<string?> PatchAsync(PowerDns pdns, IEnumerable<Edit> edits, string zone = PowerDns.Zone, CancellationToken cancellationToken = default)
     {
         var rrsets = new JsonArray([.. edits.Select(e => (JsonNode)new JsonObject
         {
@@ -22,10 +22,10 @@ internal static class DirectCalls
         })]);
         try
         {
-            using var response = await pdns.Api.PatchAsJsonAsync(ZonePath(zone), new JsonObject { ["rrsets"] = rrsets });
-            return response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}";
+            using var response = await pdns.Api.PatchAsJsonAsync(ZonePath(zone), new JsonObject { ["rrsets"] = rrsets }, cancellationToken);
+            return response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}";
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)   // TaskCanceled: the caller's budget, or no answer within 30 s
         {
             return e.Message;
         }
@@ -35,18 +35,19 @@ internal static class DirectCalls
     /// What the existing solvers do for one challenge: read the name's TXT RRset, add or remove the key, write the whole
     /// RRset back with REPLACE. No lock, no retry, no coalescing: concurrent calls race.
     /// </summary>
-    public static async Task<string?> ReadModifyWriteAsync(PowerDns pdns, string action, string fqdn, string key)
+    public static async Task<string?> ReadModifyWriteAsync(PowerDns pdns, string action, string fqdn, string key, string zone = PowerDns.Zone,
+        CancellationToken cancellationToken = default)
     {
         try
         {
-            using var read = await pdns.Api.GetAsync(new Uri($"{ZonePath()}?rrset_name={fqdn}&rrset_type=TXT", UriKind.Relative));
+            using var read = await pdns.Api.GetAsync(new Uri($"{ZonePath(zone)}?rrset_name={fqdn}&rrset_type=TXT", UriKind.Relative), cancellationToken);
             if (!read.IsSuccessStatusCode)
             {
-                return $"GET: HTTP {(int)read.StatusCode}: {await read.Content.ReadAsStringAsync()}";
+                return $"GET: HTTP {(int)read.StatusCode}: {await read.Content.ReadAsStringAsync(cancellationToken)}";
             }
 
-            var zone = await read.Content.ReadFromJsonAsync<JsonObject>();
-            var values = (zone?["rrsets"]?.AsArray() ?? []).OfType<JsonObject>()
+            var rrsets = await read.Content.ReadFromJsonAsync<JsonObject>(cancellationToken);
+            var values = (rrsets?["rrsets"]?.AsArray() ?? []).OfType<JsonObject>()
                 .Where(r => string.Equals(r["name"]?.GetValue<string>(), fqdn, StringComparison.OrdinalIgnoreCase) && r["type"]?.GetValue<string>() == "TXT")
                 .SelectMany(r => r["records"]?.AsArray() ?? []).Select(r => (r?["content"]?.GetValue<string>() ?? "").Trim('"')).ToHashSet();
             if (action == "Present")
@@ -58,9 +59,9 @@ internal static class DirectCalls
                 values.Remove(key);
             }
 
-            return await PatchAsync(pdns, [new Edit(fqdn, "REPLACE", values)]);
+            return await PatchAsync(pdns, [new Edit(fqdn, "REPLACE", values)], zone, cancellationToken);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
             return e.Message;
         }

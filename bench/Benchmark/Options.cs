@@ -12,6 +12,9 @@ internal sealed record Options(string Repo, string Fd, string? Image, string Jso
     /// <summary>TXT RRSets each zone of the scale curve already holds before its burst.</summary>
     public int ScaleFill => Short ? 10 : 1000;
 
+    /// <summary>How long the naive solver may take for one cell of the scale curve before it counts as not finishing.</summary>
+    public TimeSpan NaiveBudget => TimeSpan.FromSeconds(Short ? 20 : 60);
+
     /// <summary>Pairs run before those counted, so connections and the JIT are warm.</summary>
     public int Warmup => Short ? 2 : 20;
 

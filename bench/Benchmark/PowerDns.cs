@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
@@ -7,47 +6,58 @@ namespace Benchmark;
 /// <summary>
 /// A real pdns_server on 127.0.0.1 started by the bundled image's entrypoint (pdns-image/entrypoint.sh) with one zone,
 /// bench.test.: 4.7.3 from the host's Debian packages, or 4.9.18 inside the image's trixie root file system as user pdns.
-/// With several instances (4.7.3 only), more pdns_server processes serve the same SQLite database on 127.0.0.2, .3, ...
-/// with the same ports and PowerDNS's default caches, as several pods behind one Service serve one database.
+/// With several instances, more pdns_server processes serve the same database (SQLite, or PostgreSQL) on 127.0.0.2, .3,
+/// ... with the same ports and PowerDNS's default caches, as several pods behind one Service serve one database.
 /// </summary>
-internal sealed class PowerDns : IAsyncDisposable
+internal sealed partial class PowerDns : IAsyncDisposable
 {
     public const string Zone = "bench.test.";
     public const string RootFs = "/var/cache/pdns-webhook/trixie-rootfs";
 
     private readonly List<ChildProcess> _processes;
     private readonly string _hostDirectory;
+    private readonly List<Func<Task<ChildProcess>>> _starts = [];
+    private ApiService? _service;
 
     private PowerDns(List<ChildProcess> processes, string hostDirectory, int apiPort, int dnsPort, string apiKey)
     {
-        (_processes, _hostDirectory, ApiKey, DnsPort) = (processes, hostDirectory, apiKey, dnsPort);
-        ApiUrl = new Uri($"http://127.0.0.1:{apiPort}");
-        Api = new HttpClient { BaseAddress = ApiUrl, Timeout = TimeSpan.FromSeconds(30) };
-        Api.DefaultRequestHeaders.Add("X-API-Key", apiKey);
+        (_processes, _hostDirectory, ApiKey, DnsPort, ApiPort) = (processes, hostDirectory, apiKey, dnsPort, apiPort);
+        (ApiUrl, Api) = (null!, null!);
+        UseApi(new Uri($"http://127.0.0.1:{apiPort}"));
     }
 
-    public Uri ApiUrl { get; }
+    /// <summary>The API the Issuer's <c>host</c> names: the first instance's, or the <see cref="ApiService"/> in front of them all.</summary>
+    public Uri ApiUrl { get; private set; }
 
     public string ApiKey { get; }
 
     public int DnsPort { get; }
 
-    /// <summary>Where each instance answers DNS and its API (the first is <see cref="ApiUrl"/>'s).</summary>
+    /// <summary>Every instance's API port, on its own address.</summary>
+    public int ApiPort { get; }
+
+    /// <summary>Where each instance answers DNS and its API.</summary>
     public IReadOnlyList<System.Net.IPAddress> Addresses => [.. Enumerable.Range(1, _processes.Count).Select(i => System.Net.IPAddress.Parse($"127.0.0.{i}"))];
 
     /// <summary>A client of the PowerDNS API with the key; every call is a new connection (PowerDNS closes them).</summary>
-    public HttpClient Api { get; }
+    public HttpClient Api { get; private set; }
 
     public string Version { get; private set; } = "";
 
-    public static async Task<PowerDns> StartAsync(string repository, bool trixie, string apiKey, int instances = 1)
+    /// <summary>
+    /// Starts <paramref name="instances"/> pdns_server processes on one database: SQLite, or <paramref name="database"/>
+    /// (PostgreSQL, with the image's own settings for it). With a <paramref name="service"/> address, <see cref="ApiUrl"/>
+    /// is an <see cref="ApiService"/> there spreading connections over the instances' APIs, as a Kubernetes Service does.
+    /// </summary>
+    public static async Task<PowerDns> StartAsync(string repository, bool trixie, string apiKey, int instances = 1,
+        PostgreSqlDatabase? database = null, System.Net.IPAddress? service = null)
     {
         var name = "pdns-bench-" + Guid.NewGuid().ToString("N");
         var hostDirectory = trixie ? Path.Combine(RootFs, "tmp", name) : Path.Combine(Path.GetTempPath(), name);
         var serverDirectory = trixie ? "/tmp/" + name : hostDirectory;
         Directory.CreateDirectory(Path.Combine(hostDirectory, "zones"));
         Directory.CreateDirectory(Path.Combine(hostDirectory, "pdns-image"));
-        foreach (var file in new[] { "entrypoint.sh", "pdns.conf" })
+        foreach (var file in new[] { "entrypoint.sh", "postgresql.sh", "pdns.conf" })
         {
             File.Copy(Path.Combine(repository, "pdns-image", file), Path.Combine(hostDirectory, "pdns-image", file));
         }
@@ -62,68 +72,41 @@ internal sealed class PowerDns : IAsyncDisposable
 
             """);
         var (dnsPort, apiPort) = (Ports.GetFree(), Ports.GetFree());
-        var environment = new Dictionary<string, string>
+        var environment = Settings(serverDirectory, dnsPort, apiPort, apiKey, instances);
+        if (database is not null)
         {
-            ["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin",
-            ["PDNS_API_KEY"] = apiKey,
-            ["PDNS_DATA_DIR"] = serverDirectory + "/data",
-            ["PDNS_ZONES_DIR"] = serverDirectory + "/zones",
-            ["PDNS_CONFIG_DIR"] = serverDirectory + "/run",
-            ["PDNS_LOCAL_ADDRESS"] = "127.0.0.1",
-            ["PDNS_DNS_PORT"] = dnsPort.ToString(CultureInfo.InvariantCulture),
-            ["PDNS_API_ADDRESS"] = "127.0.0.1",
-            ["PDNS_API_PORT"] = apiPort.ToString(CultureInfo.InvariantCulture),
-            ["PDNS_WEBSERVER_ALLOW_FROM"] = "127.0.0.0/8",
-            ["PDNS_LOGLEVEL"] = "3",
-        };
-        if (instances > 1)
-        {
-            // The caches PowerDNS ships with (the image sets 5 s): a write through one instance leaves the others stale.
-            (environment["PDNS_CACHE_TTL"], environment["PDNS_QUERY_CACHE_TTL"], environment["PDNS_NEGQUERY_CACHE_TTL"]) = ("20", "20", "60");
+            // As a mounted Secret gives it: never in an environment or on a command line.
+            await File.WriteAllTextAsync(Path.Combine(hostDirectory, "pg-password"), database.Password + "\n");
+            foreach (var (key, value) in database.ImageSettings(serverDirectory + "/pg-password"))
+            {
+                environment[key] = value;
+            }
         }
 
         var entrypoint = serverDirectory + "/pdns-image/entrypoint.sh";
-        ChildProcess process;
-        if (trixie)
-        {
-            // The image runs PowerDNS as user pdns (install.sh's fixed id).
-            var pdns = File.ReadLines(Path.Combine(RootFs, "etc/passwd")).Select(l => l.Split(':')).Single(f => f[0] == "pdns");
-            await using (var chown = new ChildProcess("chown", ["-R", $"{pdns[2]}:{pdns[3]}", hostDirectory]))
-            {
-                await chown.WaitForExitAsync(TimeSpan.FromSeconds(30));
-            }
-
-            process = new ChildProcess("chroot", [$"--userspec={pdns[2]}:{pdns[3]}", RootFs, "/usr/bin/env", "-i",
-                .. environment.Select(e => $"{e.Key}={e.Value}"), "/bin/bash", entrypoint]);
-        }
-        else
-        {
-            process = new ChildProcess("/bin/bash", [entrypoint], environment);
-        }
-
-        var server = new PowerDns([process], hostDirectory, apiPort, dnsPort, apiKey);
-        await ApiAnswersAsync(server.Api, process);
-        for (var i = 2; i <= instances; i++)
+        var server = new PowerDns([], hostDirectory, apiPort, dnsPort, apiKey);
+        for (var i = 1; i <= instances; i++)
         {
             var address = $"127.0.0.{i}";
-            var own = new Dictionary<string, string>(environment)
+            var own = i == 1 ? environment : new Dictionary<string, string>(environment)
             {
                 ["PDNS_LOCAL_ADDRESS"] = address, ["PDNS_API_ADDRESS"] = address, ["PDNS_CONFIG_DIR"] = $"{serverDirectory}/run-{i}",
             };
-            var other = new ChildProcess("/bin/bash", [entrypoint], own);
-            server._processes.Add(other);
-            using var api = new HttpClient { BaseAddress = new Uri($"http://{address}:{apiPort}"), DefaultRequestHeaders = { { "X-API-Key", apiKey } } };
-            await ApiAnswersAsync(api, other);
+            server._starts.Add(() => LaunchAsync(trixie, hostDirectory, entrypoint, own));
+            server._processes.Add(await server._starts[^1]());
+            await server.ApiAnswersAsync(i - 1);
         }
 
         var info = await server.Api.GetFromJsonAsync<JsonObject>(new Uri("/api/v1/servers/localhost", UriKind.Relative));
         server.Version = info?["version"]?.GetValue<string>() ?? "?";
+        if (service is not null)
+        {
+            server._service = new ApiService(service, apiPort, [.. server.Addresses.Select(a => new System.Net.IPEndPoint(a, apiPort))]);
+            server.UseApi(new Uri($"http://{service}:{apiPort}"));
+        }
+
         return server;
     }
-
-    private static async Task ApiAnswersAsync(HttpClient api, ChildProcess process) => await Eventually.ReturnsAsync(
-        async () => (await api.GetAsync(new Uri("/api/v1/servers/localhost", UriKind.Relative))).IsSuccessStatusCode,
-        ok => ok, TimeSpan.FromSeconds(30), process.ToString);
 
     /// <summary>Every TXT RRset of the zone, read from the database through the API: name to its (unquoted) values.</summary>
     public async Task<Dictionary<string, HashSet<string>>> TxtRecordsAsync(string name = Zone)
@@ -135,9 +118,18 @@ internal sealed class PowerDns : IAsyncDisposable
                 r => (r["records"]?.AsArray() ?? []).Select(x => (x?["content"]?.GetValue<string>() ?? "").Trim('"')).ToHashSet(), StringComparer.OrdinalIgnoreCase);
     }
 
+    private void UseApi(Uri url)
+    {
+        Api?.Dispose();
+        ApiUrl = url;
+        Api = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
+        Api.DefaultRequestHeaders.Add("X-API-Key", ApiKey);
+    }
+
     public async ValueTask DisposeAsync()
     {
         Api.Dispose();
+        _service?.Dispose();
         foreach (var process in _processes)
         {
             await process.DisposeAsync();

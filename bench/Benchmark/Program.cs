@@ -16,6 +16,8 @@ try
     await using var pdns49 = await PowerDns.StartAsync(options.Repo, trixie: true, apiKey);
     Console.Error.WriteLine("bench: starting 3 instances of PowerDNS 4.7.3 sharing one SQLite database");
     await using var shared = await PowerDns.StartAsync(options.Repo, trixie: false, apiKey, instances: 3);
+    Console.Error.WriteLine("bench: starting PostgreSQL, 2 instances of PowerDNS 4.9.18 on one database of it, and a fake Kubernetes API for Leases");
+    await using var replicas = await PostgreSqlReplicas.StartAsync(options.Repo, apiKey);
     var builds = new List<Build>
     {
         new("framework-dependent", options.Fd, "dotnet", [Path.Combine(options.Fd, "pdns-webhook.dll")], options.Short ? "--short: the Debug build in the checkout" : "dotnet publish -c Release; runs on an installed ASP.NET Core runtime"),
@@ -50,11 +52,16 @@ try
     }
 
     List<ScaleResult> scale = [];
-    foreach (var pdns in new[] { pdns49, pdns47 })
+    foreach (var backend in new ScaleBackend[]
     {
-        Console.Error.WriteLine($"bench: scale curve on PowerDNS {pdns.Version} ({string.Join("/", options.ScaleChallenges)} challenges over " +
+        new($"{pdns49.Version} SQLite", pdns49, () => Webhook.StartAsync(builds[^1], pki, secretsDir)),
+        new($"{pdns47.Version} SQLite", pdns47, () => Webhook.StartAsync(builds[^1], pki, secretsDir)),
+        new($"{replicas.Pdns.Version} PostgreSQL x2", replicas.Pdns, () => Webhook.StartAsync(builds[^1], pki, secretsDir, replicas.LeaseFlags), Webhooks: 2),
+    })
+    {
+        Console.Error.WriteLine($"bench: scale curve on {backend.Name} ({string.Join("/", options.ScaleChallenges)} challenges over " +
             $"{string.Join("/", options.ScaleZones)} zones of {options.ScaleFill} TXT RRSets)");
-        scale.AddRange(await Scale.MeasureAsync(() => Webhook.StartAsync(builds[^1], pki, secretsDir), pdns, options));
+        scale.AddRange(await Scale.MeasureAsync(backend, options));
     }
 
     List<FootprintResult> footprints = [];

@@ -19,6 +19,8 @@ internal sealed partial class Report
                 ["burstMax"] = BurstTarget + " x (floor + batched)",
                 ["idleRssMbMax"] = IdleRssTargetMb,
                 ["readyMsMax"] = ReadyTargetMs,
+                ["scaleGrowthMax"] = ScaleGrowthTarget,
+                ["naiveBudgetSeconds"] = options.NaiveBudget.TotalSeconds,
             },
             ["overhead"] = new JsonArray([.. overhead.Select(o => (JsonNode)new JsonObject
             {
@@ -65,7 +67,7 @@ internal sealed partial class Report
             })]),
             ["scale"] = new JsonArray([.. scale.Select(c => (JsonNode)new JsonObject
             {
-                ["powerDns"] = c.Version,
+                ["backend"] = c.Backend,
                 ["challenges"] = c.Challenges,
                 ["zones"] = c.Zones,
                 ["txtRRSetsPerZone"] = options.ScaleFill,
@@ -79,6 +81,16 @@ internal sealed partial class Report
                 ["wholeZoneReads"] = c.ZoneReads,
                 ["peakMb"] = Round(c.PeakMb),
                 ["firstError"] = c.FirstError,
+                ["growth"] = Round(Growth(c)),
+                ["met"] = ScaleMet(c),
+                ["naive"] = new JsonObject
+                {
+                    ["perChallengeMs"] = c.Naive.Finished ? Round(c.Naive.PerChallengeMs) : null,
+                    ["errors"] = c.Naive.Errors,
+                    ["lost"] = c.Naive.Lost,
+                    ["leftover"] = c.Naive.Leftover,
+                    ["stopped"] = c.Naive.Stopped,
+                },
             })]),
             ["footprint"] = new JsonArray([.. footprints.Select(f => (JsonNode)new JsonObject
             {

@@ -107,7 +107,7 @@ internal sealed partial class Report(string load, int cores, Options options, IR
                 .Select(b => $"burst of the {b.Contender} on {b.Version}: {b.Errors} errors, {b.Lost} lost, {b.Leftover} left; {b.FirstError}"))
             .Concat(propagation.Where(p => p.Errors > 0).Select(p => $"propagation {p.Load}: {p.Errors} errors; {p.FirstError}"))
             .Concat(scale.Where(c => c.Errors + c.Lost + c.Leftover > 0)
-                .Select(c => $"scale, {c.Challenges} over {c.Zones} zones on {c.Version}: {c.Errors} errors, {c.Lost} lost, {c.Leftover} left; {c.FirstError}"))
+                .Select(c => $"scale, {c.Challenges} over {c.Zones} zones on {c.Backend}: {c.Errors} errors, {c.Lost} lost, {c.Leftover} left; {c.FirstError}"))
             .Concat(footprints.Where(f => f.BurstErrors > 0).Select(f => $"footprint burst of {f.Build.Name}: {f.BurstErrors} errors, lost or left"));
 
     private double Batched(BurstResult b) => bursts.Single(x => x.Version == b.Version && x.Contender == Workloads.Batched).TotalMs;

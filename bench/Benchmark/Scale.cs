@@ -1,107 +1,108 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 
 namespace Benchmark;
 
+/// <summary>
+/// One setup of the scale curve: the PowerDNS holding the zones, and how a cell starts one webhook; with several
+/// <paramref name="Webhooks"/>, the cell starts that many and the challenges alternate between them.
+/// </summary>
+internal sealed record ScaleBackend(string Name, PowerDns Pdns, Func<Task<WebhookProcess>> Start, int Webhooks = 1);
+
 /// <summary>One cell of the scale curve: a burst of <paramref name="Challenges"/> over <paramref name="Zones"/> full zones.</summary>
-internal sealed record ScaleResult(string Version, int Challenges, int Zones, double PresentMs, double CleanUpMs, int Errors, int Lost,
-    int Leftover, long Patches, long ZoneReads, double PeakMb, string? FirstError)
+internal sealed record ScaleResult(string Backend, int Challenges, int Zones, double PresentMs, double CleanUpMs, int Errors, int Lost,
+    int Leftover, long Patches, long ZoneReads, double PeakMb, string? FirstError, NaiveResult Naive)
 {
     public double PerChallengeMs => (PresentMs + CleanUpMs) / Challenges;
 }
 
 /// <summary>
-/// The scale curve: each cell starts a fresh webhook (so VmHWM is that cell's peak), sends every Present at once, checks
-/// PowerDNS holds every value, sends every CleanUp at once and checks none is left. Challenges are spread round-robin over
-/// zones that each already hold <see cref="Options.ScaleFill"/> TXT RRSets; the webhook's own /metrics count its PATCHes
-/// and whole-zone reads.
+/// The scale curve: each cell starts fresh webhooks (so VmHWM is that cell's peak), sends every Present at once, checks
+/// the database holds every value, sends every CleanUp at once and checks none is left; then the naive solver does the
+/// same (<see cref="ScaleNaive"/>). Challenges are spread round-robin over zones that each already hold
+/// <see cref="Options.ScaleFill"/> TXT RRSets (filled once per backend, reused by every cell); the webhooks' own /metrics
+/// count their PATCHes and whole-zone reads, summed.
 /// </summary>
-internal static class Scale
+internal static partial class Scale
 {
-    public static async Task<List<ScaleResult>> MeasureAsync(Func<Task<WebhookProcess>> start, PowerDns pdns, Options options)
+    public static async Task<List<ScaleResult>> MeasureAsync(ScaleBackend backend, Options options)
     {
-        var zones = await FillZonesAsync(pdns, options.ScaleZones.Max(), options.ScaleFill);
+        var zones = await FillZonesAsync(backend, options.ScaleZones.Max(), options.ScaleFill);
         List<ScaleResult> results = [];
         foreach (var zoneCount in options.ScaleZones)
         {
-            foreach (var challenges in options.ScaleChallenges)
+            NaiveResult? gaveUp = null;
+            foreach (var challenges in options.ScaleChallenges.Order())
             {
-                await using var webhook = await start();
-                results.Add(await CellAsync(webhook, pdns, zones[..zoneCount], challenges, $"c{challenges}z{zoneCount}"));
+                var label = $"c{challenges}z{zoneCount}";
+                var webhooks = await Task.WhenAll(Enumerable.Range(0, backend.Webhooks).Select(_ => backend.Start()));
+                try
+                {
+                    var cell = await CellAsync(webhooks, backend, zones[..zoneCount], challenges, label);
+                    var naive = gaveUp is { } g ? NaiveResult.Skipped(g) : await ScaleNaive.CellAsync(backend.Pdns, zones[..zoneCount], challenges, "naive" + label, options.NaiveBudget);
+                    gaveUp ??= naive.Finished ? null : naive;
+                    results.Add(cell with { Naive = naive });
+                    Console.Error.WriteLine($"bench: scale on {backend.Name}, {challenges} over {zoneCount} zones: {cell.PerChallengeMs:F2} ms per challenge, " +
+                        $"{cell.Errors} errors, {cell.Lost} lost, {cell.Leftover} left; naive: {naive.Summary}");
+                }
+                finally
+                {
+                    foreach (var webhook in webhooks)
+                    {
+                        await webhook.DisposeAsync();
+                    }
+                }
             }
         }
 
         return results;
     }
 
-    private static async Task<ScaleResult> CellAsync(WebhookProcess webhook, PowerDns pdns, string[] zones, int count, string label)
+    private static async Task<ScaleResult> CellAsync(WebhookProcess[] webhooks, ScaleBackend backend, string[] zones, int count, string label)
     {
-        var challenges = Enumerable.Range(0, count).Select(i => (Zone: zones[i % zones.Length], Key: Workloads.Key()))
-            .Select((c, i) => (c.Zone, Fqdn: $"_acme-challenge.{label}n{i}.{c.Zone}", c.Key)).ToArray();
+        var pdns = backend.Pdns;
+        var challenges = Enumerable.Range(0, count)
+            .Select(i => (Webhook: webhooks[i % webhooks.Length], Zone: zones[i % zones.Length], Fqdn: $"_acme-challenge.{label}n{i}.{zones[i % zones.Length]}", Key: Workloads.Key()))
+            .ToArray();
         async Task<(double Ms, string?[] Errors)> PhaseAsync(string action)
         {
             var started = Stopwatch.GetTimestamp();
-            var errors = await Task.WhenAll(challenges.Select(c => Task.Run(() => webhook.SolveAsync(action, c.Fqdn, c.Key, pdns, c.Zone))));
+            var errors = await Task.WhenAll(challenges.Select(c => Task.Run(() => c.Webhook.SolveAsync(action, c.Fqdn, c.Key, pdns, c.Zone))));
             return (Stopwatch.GetElapsedTime(started).TotalMilliseconds, errors);
         }
 
-        // A fresh process: one solve first, so the first cell does not pay for its JIT and its first connections.
-        var warm = (Fqdn: $"_acme-challenge.{label}warm.{zones[0]}", Key: Workloads.Key());
-        var warmErrors = new[] { await webhook.SolveAsync("Present", warm.Fqdn, warm.Key, pdns, zones[0]), await webhook.SolveAsync("CleanUp", warm.Fqdn, warm.Key, pdns, zones[0]) };
-        var before = await SettledCallsAsync(webhook);
+        // Fresh processes: one solve each first, so the first cell does not pay for their JIT and first connections.
+        var warmErrors = await WarmAsync(webhooks, pdns, zones[0], label);
+        var before = await Task.WhenAll(webhooks.Select(SettledCallsAsync));
         var present = await PhaseAsync("Present");
         var held = await HeldAsync(pdns, zones);
         var lost = challenges.Where((c, i) => present.Errors[i] is null).Count(c => !(held.TryGetValue(c.Fqdn, out var v) && v.Contains(c.Key)));
         var cleanUp = await PhaseAsync("CleanUp");
         held = await HeldAsync(pdns, zones);
         var leftover = challenges.Count(c => held.TryGetValue(c.Fqdn, out var v) && v.Contains(c.Key));
-        var after = await SettledCallsAsync(webhook);
+        var after = await Task.WhenAll(webhooks.Select(SettledCallsAsync));
         var errors = warmErrors.Concat(present.Errors).Concat(cleanUp.Errors).OfType<string>().ToArray();
-        return new ScaleResult(pdns.Version, count, zones.Length, present.Ms, cleanUp.Ms, errors.Length, lost, leftover,
-            after.Patches - before.Patches, after.ZoneReads - before.ZoneReads, PeakMb(webhook.Process.Id), errors.FirstOrDefault());
+        return new ScaleResult(backend.Name, count, zones.Length, present.Ms, cleanUp.Ms, errors.Length, lost, leftover,
+            after.Sum(a => a.Patches) - before.Sum(b => b.Patches), after.Sum(a => a.ZoneReads) - before.Sum(b => b.ZoneReads),
+            webhooks.Max(w => PeakMb(w.Process.Id)), errors.FirstOrDefault(), NaiveResult.Skipped(null));
     }
 
-    // Zones z0.scale.test. ... each created, then filled through one batched PATCH.
-    private static async Task<string[]> FillZonesAsync(PowerDns pdns, int count, int fill)
+    private static async Task<string?[]> WarmAsync(WebhookProcess[] webhooks, PowerDns pdns, string zone, string label)
     {
-        var zones = Enumerable.Range(0, count).Select(i => $"z{i}.scale.test.").ToArray();
-        foreach (var zone in zones)
+        List<string?> errors = [];
+        foreach (var (webhook, i) in webhooks.Select((w, i) => (w, i)))
         {
-            using var created = await pdns.Api.PostAsJsonAsync(new Uri("/api/v1/servers/localhost/zones", UriKind.Relative),
-                new JsonObject { ["name"] = zone, ["kind"] = "Native", ["nameservers"] = new JsonArray("ns1.bench.test.") });
-            var filled = await DirectCalls.PatchAsync(pdns, Enumerable.Range(0, fill).Select(i => new DirectCalls.Edit($"fill{i}.{zone}", "REPLACE", [Workloads.Key()])), zone);
-            if (!created.IsSuccessStatusCode || filled is not null)
-            {
-                throw new InvalidOperationException($"zone {zone}: HTTP {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}; fill: {filled}");
-            }
+            var (fqdn, key) = ($"_acme-challenge.{label}warm{i}.{zone}", Workloads.Key());
+            errors.Add(await webhook.SolveAsync("Present", fqdn, key, pdns, zone));
+            errors.Add(await webhook.SolveAsync("CleanUp", fqdn, key, pdns, zone));
         }
 
-        return zones;
+        return [.. errors];
     }
 
-    private static async Task<Dictionary<string, HashSet<string>>> HeldAsync(PowerDns pdns, string[] zones) =>
+    /// <summary>Every TXT RRSet of <paramref name="zones"/> as the database holds them (through either API): name to values.</summary>
+    public static async Task<Dictionary<string, HashSet<string>>> HeldAsync(PowerDns pdns, string[] zones) =>
         (await Task.WhenAll(zones.Select(z => pdns.TxtRecordsAsync(z)))).SelectMany(d => d).ToDictionary(StringComparer.OrdinalIgnoreCase);
-
-    // The exporter answers a scrape from a cache for 300 ms: the counts are settled once two scrapes further apart agree.
-    private static async Task<(long Patches, long ZoneReads)> SettledCallsAsync(WebhookProcess webhook)
-    {
-        (long Patches, long ZoneReads)? last = null;
-        var settled = await Eventually.ReturnsAsync(async () => (Previous: last, Current: last = await CallsAsync(webhook)),
-            r => r.Previous == r.Current, TimeSpan.FromSeconds(30), every: TimeSpan.FromMilliseconds(400));
-        return settled.Current.GetValueOrDefault();
-    }
-
-    // From the webhook's Prometheus exposition: PATCHes it sent, and whole-zone GETs (kind="zone"), after retries.
-    private static async Task<(long Patches, long ZoneReads)> CallsAsync(WebhookProcess webhook)
-    {
-        var lines = (await webhook.Aggregator.GetStringAsync(new Uri("/metrics", UriKind.Relative))).Split('\n')
-            .Where(l => l.StartsWith("pdns_client_calls", StringComparison.Ordinal)).ToArray();
-        long Sum(params string[] labels) => lines.Where(l => labels.All(x => l.Contains(x, StringComparison.Ordinal)))
-            .Sum(l => (long)double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
-        return (Sum("method=\"PATCH\""), Sum("method=\"GET\"", "kind=\"zone\""));
-    }
 
     private static double PeakMb(int pid) => File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
         .Select(l => double.Parse(l[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024).Single();

@@ -18,11 +18,11 @@ internal static class Webhook
     public const string SecretNamespace = "cert-manager";
 
     /// <summary>Started and ready; /readyz is polled every 5 ms, so <see cref="WebhookProcess.ReadyAfter"/> is the time to ready.</summary>
-    public static Task<WebhookProcess> StartAsync(Build build, Certificates pki, string secretsDir) => WebhookProcess.StartAsync(
+    public static Task<WebhookProcess> StartAsync(Build build, Certificates pki, string secretsDir, params string[] flags) => WebhookProcess.StartAsync(
         WebhookProcessOptions.OutsideCluster(pki, Group, secretsDir) with
         {
             Command = [build.FileName, .. build.Prefix],
-            Flags = ["--log-format", "json"],
+            Flags = ["--log-format", "json", .. flags],
             User = "system:serviceaccount:cert-manager:cert-manager",
             Groups = ["system:serviceaccounts"],
             Http2 = true,
