@@ -78,6 +78,7 @@ internal sealed partial class Report
                 ["lost"] = c.Lost,
                 ["leftover"] = c.Leftover,
                 ["patches"] = c.Patches,
+                ["msPerPatch"] = Round(c.PatchMs),
                 ["wholeZoneReads"] = c.ZoneReads,
                 ["peakMb"] = Round(c.PeakMb),
                 ["firstError"] = c.FirstError,

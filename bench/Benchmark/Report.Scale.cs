@@ -16,11 +16,11 @@ internal sealed partial class Report
         line($"   naive: each challenge a read-modify-write straight to PowerDNS, all at once, on the same zones; stopped after " +
             $"{options.NaiveBudget.TotalSeconds:0} s (DNF) or once a value is lost. Target: 0 errors/lost/left, growth <= {ScaleGrowthTarget}x");
         line($"{"backend",-20} {"challenges",10} {"zones",5} {"present ms",10} {"cleanup ms",10} {"ms/chal.",8} {"growth",6} {"errors",6} {"lost",5} " +
-            $"{"left",5} {"PATCHes",7} {"zone GETs",9} {"peak MB",7} {"met",3}  {"naive ms/chal.",-24}");
+            $"{"left",5} {"PATCHes",7} {"ms/PATCH",8} {"zone GETs",9} {"peak MB",7} {"met",3}  {"naive ms/chal.",-24}");
         foreach (var c in scale)
         {
             line($"{c.Backend,-20} {c.Challenges,10} {c.Zones,5} {F(c.PresentMs, 0),10} {F(c.CleanUpMs, 0),10} {F(c.PerChallengeMs),8} {F(Growth(c)),6} " +
-                $"{c.Errors,6} {c.Lost,5} {c.Leftover,5} {c.Patches,7} {c.ZoneReads,9} {F(c.PeakMb, 1),7} {Met(ScaleMet(c)),3}  {c.Naive.Summary,-24}");
+                $"{c.Errors,6} {c.Lost,5} {c.Leftover,5} {c.Patches,7} {F(c.PatchMs, 1),8} {c.ZoneReads,9} {F(c.PeakMb, 1),7} {Met(ScaleMet(c)),3}  {c.Naive.Summary,-24}");
         }
 
         foreach (var c in scale.Where(c => c.FirstError is not null))

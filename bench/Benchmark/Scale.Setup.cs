@@ -36,21 +36,23 @@ internal static partial class Scale
     }
 
     // The exporter answers a scrape from a cache for 300 ms: the counts are settled once two scrapes further apart agree.
-    private static async Task<(long Patches, long ZoneReads)> SettledCallsAsync(WebhookProcess webhook)
+    private static async Task<(long Patches, long ZoneReads, double PatchSeconds)> SettledCallsAsync(WebhookProcess webhook)
     {
-        (long Patches, long ZoneReads)? last = null;
+        (long Patches, long ZoneReads, double PatchSeconds)? last = null;
         var settled = await Eventually.ReturnsAsync(async () => (Previous: last, Current: last = await CallsAsync(webhook)),
             r => r.Previous == r.Current, TimeSpan.FromSeconds(30), every: TimeSpan.FromMilliseconds(400));
         return settled.Current.GetValueOrDefault();
     }
 
-    // From the webhook's Prometheus exposition: PATCHes it sent, and whole-zone GETs (kind="zone"), after retries.
-    private static async Task<(long Patches, long ZoneReads)> CallsAsync(WebhookProcess webhook)
+    // From the webhook's Prometheus exposition: PATCHes it sent, whole-zone GETs (kind="zone"), after retries, and the
+    // seconds its PATCHes took (PowerDNS's own time, retries included).
+    private static async Task<(long Patches, long ZoneReads, double PatchSeconds)> CallsAsync(WebhookProcess webhook)
     {
-        var lines = (await webhook.Aggregator.GetStringAsync(new Uri("/metrics", UriKind.Relative))).Split('\n')
-            .Where(l => l.StartsWith("pdns_client_calls", StringComparison.Ordinal)).ToArray();
-        long Sum(params string[] labels) => lines.Where(l => labels.All(x => l.Contains(x, StringComparison.Ordinal)))
-            .Sum(l => (long)double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
-        return (Sum("method=\"PATCH\""), Sum("method=\"GET\"", "kind=\"zone\""));
+        var lines = (await webhook.Aggregator.GetStringAsync(new Uri("/metrics", UriKind.Relative))).Split('\n');
+        double Sum(string metric, params string[] labels) => lines.Where(l => l.StartsWith(metric + "{", StringComparison.Ordinal)
+                && labels.All(x => l.Contains(x, StringComparison.Ordinal)))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+        return ((long)Sum("pdns_client_calls_total", "method=\"PATCH\""), (long)Sum("pdns_client_calls_total", "method=\"GET\"", "kind=\"zone\""),
+            Sum("pdns_client_call_duration_seconds_sum", "method=\"PATCH\""));
     }
 }

@@ -11,7 +11,7 @@ internal sealed record ScaleBackend(string Name, PowerDns Pdns, Func<Task<Webhoo
 
 /// <summary>One cell of the scale curve: a burst of <paramref name="Challenges"/> over <paramref name="Zones"/> full zones.</summary>
 internal sealed record ScaleResult(string Backend, int Challenges, int Zones, double PresentMs, double CleanUpMs, int Errors, int Lost,
-    int Leftover, long Patches, long ZoneReads, double PeakMb, string? FirstError, NaiveResult Naive)
+    int Leftover, long Patches, double PatchMs, long ZoneReads, double PeakMb, string? FirstError, NaiveResult Naive)
 {
     public double PerChallengeMs => (PresentMs + CleanUpMs) / Challenges;
 }
@@ -82,9 +82,10 @@ internal static partial class Scale
         var leftover = challenges.Count(c => held.TryGetValue(c.Fqdn, out var v) && v.Contains(c.Key));
         var after = await Task.WhenAll(webhooks.Select(SettledCallsAsync));
         var errors = warmErrors.Concat(present.Errors).Concat(cleanUp.Errors).OfType<string>().ToArray();
+        var patches = after.Sum(a => a.Patches) - before.Sum(b => b.Patches);
         return new ScaleResult(backend.Name, count, zones.Length, present.Ms, cleanUp.Ms, errors.Length, lost, leftover,
-            after.Sum(a => a.Patches) - before.Sum(b => b.Patches), after.Sum(a => a.ZoneReads) - before.Sum(b => b.ZoneReads),
-            webhooks.Max(w => PeakMb(w.Process.Id)), errors.FirstOrDefault(), NaiveResult.Skipped(null));
+            patches, 1000 * (after.Sum(a => a.PatchSeconds) - before.Sum(b => b.PatchSeconds)) / Math.Max(1, patches),
+            after.Sum(a => a.ZoneReads) - before.Sum(b => b.ZoneReads), webhooks.Max(w => PeakMb(w.Process.Id)), errors.FirstOrDefault(), NaiveResult.Skipped(null));
     }
 
     private static async Task<string?[]> WarmAsync(WebhookProcess[] webhooks, PowerDns pdns, string zone, string label)
