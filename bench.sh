@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench.sh [--skip-native] [--short] [--json FILE] [--samples N] [--rounds N] [--starts N] [--scale-challenges N,N] [--scale-zones N,N]
+# bench.sh [--skip-native] [--short] [--json FILE] [--samples N] [--rounds N] [--starts N] [--scale-challenges N,N] [--scale-zones N,N] [--naive-budget SECONDS]
 # Measures what the webhook costs, side by side with the alternatives, in one run (bench/Benchmark):
 #   1. overhead of Present+CleanUp through the webhook's authenticated HTTPS endpoint vs the transport floor (the same
 #      requests to a resource it does not serve) and the fewest direct PowerDNS calls;
@@ -8,7 +8,7 @@
 #   3. propagation with 'instances' (3 PowerDNS 4.7.3 on one database): Present request to every instance serving it;
 #   4. the scale curve: bursts of 100, 1,000 and 5,000 challenges over 1, 10 and 100 zones of 1,000 TXT RRSets each, on
 #      4.9.18 and 4.7.3 (SQLite) and on 2 instances of 4.9.18 on one PostgreSQL database with 2 webhooks under a Lease,
-#      beside the naive read-modify-write solver where it finishes in 60 s (--scale-challenges and --scale-zones take
+#      beside the naive read-modify-write solver where it finishes in 60 s (--naive-budget; --scale-challenges and --scale-zones take
 #      other comma-separated sizes), and its PNG (gnuplot);
 #   5. footprint (size, time to ready, memory) of the image's NativeAOT build and of the framework-dependent one.
 # 1 to 4 measure the image's build (the framework-dependent one with --skip-native).
@@ -34,7 +34,7 @@ while (($# > 0)); do
     --skip-native) skip_native=true; shift ;;
     --short) short=true; skip_native=true; bench_args+=(--short); shift ;;
     --json) json=$(realpath -m "$2"); shift 2 ;;
-    --samples | --rounds | --starts | --scale-challenges | --scale-zones) bench_args+=("$1" "$2"); shift 2 ;;
+    --samples | --rounds | --starts | --scale-challenges | --scale-zones | --naive-budget) bench_args+=("$1" "$2"); shift 2 ;;
     -h | --help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac

@@ -7,13 +7,13 @@ namespace Benchmark;
 /// runs and its correctness counts stay 0; its figures mean nothing.
 /// </summary>
 internal sealed record Options(string Repo, string Fd, string? Image, string Json, int Samples, int Rounds, int Starts, bool Short,
-    IReadOnlyList<int> ScaleChallenges, IReadOnlyList<int> ScaleZones)
+    IReadOnlyList<int> ScaleChallenges, IReadOnlyList<int> ScaleZones, int NaiveSeconds)
 {
     /// <summary>TXT RRSets each zone of the scale curve already holds before its burst.</summary>
     public int ScaleFill => Short ? 10 : 1000;
 
     /// <summary>How long the naive solver may take for one cell of the scale curve before it counts as not finishing.</summary>
-    public TimeSpan NaiveBudget => TimeSpan.FromSeconds(Short ? 20 : 60);
+    public TimeSpan NaiveBudget => TimeSpan.FromSeconds(NaiveSeconds);
 
     /// <summary>Pairs run before those counted, so connections and the JIT are warm.</summary>
     public int Warmup => Short ? 2 : 20;
@@ -38,6 +38,6 @@ internal sealed record Options(string Repo, string Fd, string? Image, string Jso
             ? [.. v.Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture))] : isShort ? shortFallback : fallback;
         return new Options(Required("repo"), Required("fd"), values.TryGetValue("image", out var n) ? Path.GetFullPath(n) : null,
             Required("json"), Count("samples", 200, 3), Count("rounds", 5, 1), Count("starts", 5, 1), isShort,
-            List("scale-challenges", [100, 1_000, 5_000], [2, 4]), List("scale-zones", [1, 10, 100], [1]));
+            List("scale-challenges", [100, 1_000, 5_000], [2, 4]), List("scale-zones", [1, 10, 100], [1]), Count("naive-budget", 60, 20));
     }
 }
