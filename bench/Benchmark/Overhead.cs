@@ -11,7 +11,7 @@ namespace Benchmark;
 /// per action (from its log) and a GET of /readyz (TLS and HTTP/2 only, no authentication).
 /// </summary>
 internal sealed record OverheadResult(string Version, string Direct, Stats Webhook, Stats Floor, Stats DirectStats, int Errors,
-    Stats SolverPerAction, Stats Anonymous, double CpuPerSolveMs, double CpuPerNoOpMs)
+    Stats SolverPerAction, Stats Anonymous, double CpuPerSolveMs, double CpuPerNoOpMs, double CpuPerDirectMs)
 {
     /// <summary>What the solver may add per action on top of the transport and PowerDNS's own time.</summary>
     public const double AllowancePerActionMs = 0.2;
@@ -62,21 +62,26 @@ internal static class Overhead
         var solver = SolverMilliseconds(webhook.Process.Output, $"v{label}.{PowerDns.Zone}", warmup);
         var cpuSolve = await CpuPerActionAsync(webhook, samples, i => Paths(webhook, pdns, atomic, $"{i}c{label}.{PowerDns.Zone}", errors)[0]());
         var cpuNoOp = await CpuPerActionAsync(webhook, samples, i => Paths(webhook, pdns, atomic, $"{i}c{label}.{PowerDns.Zone}", errors)[1]());
+        // The direct calls' client is this process: what the same PowerDNS calls cost a client that only makes them.
+        var cpuDirect = await CpuPerActionAsync(Environment.ProcessId, samples, i => Paths(webhook, pdns, atomic, $"{i}c{label}.{PowerDns.Zone}", errors)[2]());
         return new OverheadResult(pdns.Version, calls, Stats.Of(viaWebhook), Stats.Of(floor), Stats.Of(direct), errors.Value, Stats.Of(solver), Stats.Of(anonymous),
-            cpuSolve, cpuNoOp);
+            cpuSolve, cpuNoOp, cpuDirect);
     }
 
     // The webhook's own CPU time per action (every thread: request, solve, PowerDNS client, logging, GC, JIT), over
     // <paramref name="pairs"/> Present+CleanUp pairs sent one after another: what the machine pays besides waiting.
-    private static async Task<double> CpuPerActionAsync(WebhookProcess webhook, int pairs, Func<int, Task<double>> pair)
+    private static Task<double> CpuPerActionAsync(WebhookProcess webhook, int pairs, Func<int, Task<double>> pair) =>
+        CpuPerActionAsync(webhook.Process.Id, pairs, pair);
+
+    private static async Task<double> CpuPerActionAsync(int pid, int pairs, Func<int, Task<double>> pair)
     {
-        var before = CpuMilliseconds(webhook.Process.Id);
+        var before = CpuMilliseconds(pid);
         for (var i = 0; i < pairs; i++)
         {
             await pair(i);
         }
 
-        return (CpuMilliseconds(webhook.Process.Id) - before) / (2 * pairs);
+        return (CpuMilliseconds(pid) - before) / (2 * pairs);
     }
 
     // utime + stime of /proc/PID/stat: the process's threads, ended ones included, in clock ticks (100 a second), which

@@ -35,6 +35,7 @@ internal sealed partial class Report
                 ["solverPerActionMs"] = Percentiles(o.SolverPerAction),
                 ["cpuPerSolveMs"] = Round(o.CpuPerSolveMs),
                 ["cpuPerNoOpMs"] = Round(o.CpuPerNoOpMs),
+                ["cpuPerDirectActionMs"] = Round(o.CpuPerDirectMs),
                 ["readyzMs"] = Percentiles(o.Anonymous),
                 ["met"] = o.Met,
             })]),

@@ -44,7 +44,7 @@ internal sealed partial class Report(string load, int cores, Options options, IR
             line($"{"",-9}   p50: webhook - floor - direct = {F(o.Webhook.P50 - o.Floor.P50 - o.DirectStats.P50)} for 2 actions; webhook / direct " +
                 $"{F(o.Webhook.P50 / o.DirectStats.P50)}; solver per action (its log) {F(o.SolverPerAction.P50)}; GET /readyz (no auth) {F(o.Anonymous.P50)}");
             line($"{"",-9}   the webhook's CPU per action (all its threads, {options.Samples} pairs in a row): solve {F(o.CpuPerSolveMs)}, " +
-                $"no-op {F(o.CpuPerNoOpMs)}, so the solver's own work {F(o.CpuPerSolveMs - o.CpuPerNoOpMs)}");
+                $"no-op {F(o.CpuPerNoOpMs)}, so the solver's own work {F(o.CpuPerSolveMs - o.CpuPerNoOpMs)}; the direct calls' client (this process) {F(o.CpuPerDirectMs)}");
         }
     }
 
