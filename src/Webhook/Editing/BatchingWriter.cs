@@ -9,12 +9,11 @@ namespace Webhook.Editing;
 /// them (PowerDNS with SQLite charges about the same for one RRSet as for a thousand, and fails concurrent writers
 /// with "database is locked"). Each write holds the editor's <see cref="WriteScope"/>; edits arriving while it waits
 /// for it join the batch. Edits of the same value keep their order across batches. After a write, the written names are
-/// flushed from the caches of the PowerDNS instances their callers named, once per batch.
+/// flushed from the caches of the PowerDNS instances their callers named, once per batch and outside the lock.
 /// </summary>
 internal sealed class BatchingWriter(ZoneEditor editor, IWriteLock writeLock, PowerDnsInstances instances, WebhookMetrics metrics, TimeProvider time)
 {
     private const int MaxBatch = 500;
-    private static readonly TimeSpan MaxHold = TimeSpan.FromSeconds(1);
     private readonly Lock _gate = new();
     private readonly List<Queued> _queue = [];
     private bool _flushing;
@@ -42,44 +41,36 @@ internal sealed class BatchingWriter(ZoneEditor editor, IWriteLock writeLock, Po
 
     private async Task FlushAsync()
     {
-        while (await WriteBatchesAsync())
+        while (await WriteNextBatchAsync())
         {
         }
     }
 
-    // While edits keep queueing, batches follow one another under one hold of the lock (a Lease changes hands through
-    // three Kubernetes API calls), for at most MaxHold, so that a writer waiting for the same scope, here or in another
-    // replica, gets its turn. False once the queue is empty. Whatever fails (the lock not had in time, PowerDNS) fails
-    // exactly that batch's waiters; edits queued after them get a write of their own.
-    private async Task<bool> WriteBatchesAsync()
+    // False once the queue is empty. Whatever fails (the lock not had in time, PowerDNS) fails exactly this batch's
+    // waiters; edits queued after them get a write of their own.
+    private async Task<bool> WriteNextBatchAsync()
     {
         using var deadline = new CancellationTokenSource(ChallengeSolver.Deadline, time);
         var held = writeLock.AcquireAsync(editor.Scope, deadline.Token).AsTask();
         await ((Task)held).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        var since = time.GetTimestamp();
-        List<Queued> batch;
-        do
-        {
-            batch = TakeBatch();
-            var write = !held.IsCompletedSuccessfully ? held : batch.Count > 0 ? WriteAsync(batch, deadline.Token) : Task.CompletedTask;
-            await write.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);   // hand the outcome to every waiter below
-            if (write.IsCompletedSuccessfully && batch.Any(b => b.FlushOn.Count > 0))
-            {
-                await instances.FlushAsync(batch.SelectMany(b => b.FlushOn.Select(instance => (instance, b.Edit.Name))), deadline.Token);
-            }
-
-            foreach (var (_, _, done) in batch)
-            {
-                _ = write.Exception is { } failure ? done.TrySetException(failure.InnerExceptions)
-                    : write.IsCanceled ? done.TrySetCanceled()
-                    : done.TrySetResult();
-            }
-        }
-        while (batch.Count > 0 && held.IsCompletedSuccessfully && time.GetElapsedTime(since) < MaxHold);
-
+        var batch = TakeBatch();
+        var write = !held.IsCompletedSuccessfully ? held : batch.Count > 0 ? WriteAsync(batch, deadline.Token) : Task.CompletedTask;
+        await write.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);   // hand the outcome to every waiter below
         if (held.IsCompletedSuccessfully)
         {
             await held.Result.DisposeAsync();
+        }
+
+        if (write.IsCompletedSuccessfully && batch.Any(b => b.FlushOn.Count > 0))
+        {
+            await instances.FlushAsync(batch.SelectMany(b => b.FlushOn.Select(instance => (instance, b.Edit.Name))), deadline.Token);
+        }
+
+        foreach (var (_, _, done) in batch)
+        {
+            _ = write.Exception is { } failure ? done.TrySetException(failure.InnerExceptions)
+                : write.IsCanceled ? done.TrySetCanceled()
+                : done.TrySetResult();
         }
 
         return batch.Count > 0;
