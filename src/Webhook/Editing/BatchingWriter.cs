@@ -61,7 +61,7 @@ internal sealed class BatchingWriter(ZoneEditor editor, IWriteLock writeLock, Po
             await held.Result.DisposeAsync();
         }
 
-        if (write.IsCompletedSuccessfully && batch.Any(b => b.FlushOn.Count > 0))
+        if (write.IsCompletedSuccessfully)
         {
             await instances.FlushAsync(batch.SelectMany(b => b.FlushOn.Select(instance => (instance, b.Edit.Name))), deadline.Token);
         }

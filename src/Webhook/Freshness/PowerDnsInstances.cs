@@ -33,9 +33,15 @@ internal sealed class PowerDnsInstances(PowerDnsClientFactory clients, TimeProvi
     /// </summary>
     public async Task FlushAsync(IEnumerable<(Instance Instance, string Name)> targets, CancellationToken cancellationToken)
     {
+        var distinct = targets.Distinct().ToList();
+        if (distinct.Count == 0)
+        {
+            return;   // no caller named instances: no timers for nothing, on every batch
+        }
+
         using var limit = new CancellationTokenSource(FlushTimeout, time);
         using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
-        await Task.WhenAll(targets.Distinct().Select(t => FlushAsync(t.Instance, t.Name, both.Token)));
+        await Task.WhenAll(distinct.Select(t => FlushAsync(t.Instance, t.Name, both.Token)));
     }
 
     /// <summary>Waits until every instance serves <paramref name="edit"/>'s outcome; at the deadline, names those that do not.</summary>
