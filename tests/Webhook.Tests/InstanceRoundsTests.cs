@@ -81,5 +81,5 @@ public abstract class InstanceRoundsTests(PowerDnsServer pdns, int rounds) : Web
     private static double Percentile(List<double> values, int percentile) =>
         values.Order().ElementAt(Math.Min(values.Count - 1, (int)Math.Ceiling(percentile / 100.0 * values.Count) - 1));
 
-    private void Report(string figures) => TestContext.Current.TestOutputHelper?.WriteLine($"PowerDNS {Pdns.Version} ({Pdns.GetType().Name}), {figures}");
+    private protected void Report(string figures) => TestContext.Current.TestOutputHelper?.WriteLine($"PowerDNS {Pdns.Version} ({Pdns.GetType().Name}), {figures}");
 }

@@ -9,7 +9,7 @@ namespace Webhook.Editing;
 /// them (PowerDNS with SQLite charges about the same for one RRSet as for a thousand, and fails concurrent writers
 /// with "database is locked"). Each write holds the editor's <see cref="WriteScope"/>; edits arriving while it waits
 /// for it join the batch. Edits of the same value keep their order across batches. After a write, the written names are
-/// flushed from the caches of the PowerDNS instances their callers named, once per batch and outside the lock.
+/// flushed from the caches of the PowerDNS instances their callers named, once per batch and instance, outside the lock.
 /// </summary>
 internal sealed class BatchingWriter(ZoneEditor editor, IWriteLock writeLock, PowerDnsInstances instances, WebhookMetrics metrics, TimeProvider time)
 {
@@ -63,7 +63,7 @@ internal sealed class BatchingWriter(ZoneEditor editor, IWriteLock writeLock, Po
 
         if (write.IsCompletedSuccessfully)
         {
-            await instances.FlushAsync(batch.SelectMany(b => b.FlushOn.Select(instance => (instance, b.Edit.Name))), deadline.Token);
+            await instances.FlushAsync(batch.SelectMany(b => b.FlushOn.Select(instance => (instance, b.Edit.Name))), editor.ZoneName, deadline.Token);
         }
 
         foreach (var (_, _, done) in batch)

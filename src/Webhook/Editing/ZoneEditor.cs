@@ -14,6 +14,9 @@ internal abstract class ZoneEditor(IPowerDnsApi api, string serverId, Zone zone)
 
     protected Zone Zone => zone;
 
+    /// <summary>The zone's name, as a cache flush takes it.</summary>
+    public string ZoneName => zone.Name;
+
     public abstract EditStrategy Strategy { get; }
 
     /// <summary>What must be held while this editor writes.</summary>
