@@ -1,3 +1,4 @@
+using PowerDnsClient;
 using Webhook.Challenges;
 using Webhook.Editing;
 
@@ -37,4 +38,19 @@ public sealed class NamesAndVersionsTests
     [InlineData("0.0.0-git1234", "Replace")]
     [InlineData("master", "Replace")]
     public void TheStrategyFollowsTheServerVersion(string version, string expected) => EditStrategies.ForVersion(version).ToString().Should().Be(expected);
+
+    // One write per server at a time whatever the strategy: on the bundled image's SERIALIZABLE PostgreSQL, PATCHes on
+    // different zones at once abort each other (docs/architecture.md, decision 11), and SQLite locks the whole database.
+    [Theory]
+    [InlineData("Atomic")]
+    [InlineData("Replace")]
+    public void EveryStrategyWritesOneZoneOfAServerAtATime(string name)
+    {
+        var strategy = Enum.Parse<EditStrategy>(name);
+        var (a, b) = (new Zone("a.test.", "a.test.", "Native"), new Zone("b.test.", "b.test.", "Native"));
+
+        var scopes = new[] { a, b }.Select(zone => EditStrategies.Editor(strategy, api: null!, "server", "localhost", zone).Scope);
+
+        scopes.Distinct().Should().ContainSingle().Which.Should().Be(new WriteScope("server", null));
+    }
 }
