@@ -24,7 +24,7 @@ internal sealed class BatchingWriter(ZoneEditor editor, IWriteLock writeLock, Po
         bool start;
         lock (_gate)
         {
-            _queue.Add(new(edit, flushOn, done));
+            _queue.Add(new(edit, flushOn, done, time.GetTimestamp()));
             start = !_flushing;
             _flushing = true;
         }
@@ -46,30 +46,36 @@ internal sealed class BatchingWriter(ZoneEditor editor, IWriteLock writeLock, Po
         }
     }
 
-    // False once the queue is empty. Whatever fails (the lock not had in time, PowerDNS) fails exactly this batch's
-    // waiters; edits queued after them get a write of their own.
+    // False once the queue is empty. A write that fails (PowerDNS) fails exactly this batch's waiters; a lock not had in
+    // time fails the edits that waited for it all along. Edits queued after them get a write of their own. Every
+    // failure says why in words: a bare cancellation would reach the Challenge as "A task was canceled."
     private async Task<bool> WriteNextBatchAsync()
     {
         using var deadline = new CancellationTokenSource(ChallengeSolver.Deadline, time);
+        var waitStarted = time.GetTimestamp();
         var held = writeLock.AcquireAsync(editor.Scope, deadline.Token).AsTask();
         await ((Task)held).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        var batch = TakeBatch();
-        var write = !held.IsCompletedSuccessfully ? held : batch.Count > 0 ? WriteAsync(batch, deadline.Token) : Task.CompletedTask;
-        await write.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);   // hand the outcome to every waiter below
-        if (held.IsCompletedSuccessfully)
+        if (!held.IsCompletedSuccessfully)
         {
-            await held.Result.DisposeAsync();
+            return FailWaitedSince(waitStarted, held.Exception?.InnerExceptions ?? [new SolverException(
+                $"gave up after {time.GetElapsedTime(waitStarted).TotalSeconds:0.0} s waiting for this process's write lock on {editor.Scope}: "
+                + "earlier writes to the same PowerDNS server held it")]);
         }
 
+        var batch = TakeBatch();
+        var write = batch.Count > 0 ? WriteAsync(batch, deadline.Token) : Task.CompletedTask;
+        await write.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);   // hand the outcome to every waiter below
+        await held.Result.DisposeAsync();
         if (write.IsCompletedSuccessfully)
         {
             await instances.FlushAsync(batch.SelectMany(b => b.FlushOn.Select(instance => (instance, b.Edit.Name))), editor.ZoneName, deadline.Token);
         }
 
-        foreach (var (_, _, done) in batch)
+        foreach (var (_, _, done, _) in batch)
         {
             _ = write.Exception is { } failure ? done.TrySetException(failure.InnerExceptions)
-                : write.IsCanceled ? done.TrySetCanceled()
+                : write.IsCanceled ? done.TrySetException(new SolverException(
+                    $"the write to PowerDNS did not finish within {ChallengeSolver.Deadline.TotalSeconds:0} s (the change may still apply; retrying is safe)"))
                 : done.TrySetResult();
         }
 
@@ -96,5 +102,26 @@ internal sealed class BatchingWriter(ZoneEditor editor, IWriteLock writeLock, Po
         }
     }
 
-    private sealed record Queued(TxtEdit Edit, IReadOnlyList<Instance> FlushOn, TaskCompletionSource Done);
+    // The lock was not had in time: the edits that waited for it all along fail with why; those queued meanwhile wait
+    // anew, under a deadline of their own, instead of failing before theirs.
+    private bool FailWaitedSince(long waitStarted, IEnumerable<Exception> reasons)
+    {
+        List<Queued> waited;
+        bool more;
+        lock (_gate)
+        {
+            waited = _queue.Where(q => q.QueuedAt <= waitStarted).ToList();
+            _queue.RemoveAll(q => q.QueuedAt <= waitStarted);
+            _flushing = more = _queue.Count > 0;
+        }
+
+        foreach (var queued in waited)
+        {
+            queued.Done.TrySetException(reasons);
+        }
+
+        return more;
+    }
+
+    private sealed record Queued(TxtEdit Edit, IReadOnlyList<Instance> FlushOn, TaskCompletionSource Done, long QueuedAt);
 }
