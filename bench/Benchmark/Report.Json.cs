@@ -17,7 +17,8 @@ internal sealed partial class Report
             {
                 ["overheadP50MaxMs"] = "floor p50 + direct p50 + " + OverheadResult.AllowancePerActionMs + " per action",
                 ["burstMax"] = BurstTarget + " x (floor + batched)",
-                ["idleRssMbMax"] = IdleRssTargetMb,
+                ["sizeMbMax"] = SizeTargetMb,
+                ["idlePrivateMbMax"] = IdlePrivateTargetMb,
                 ["readyMsMax"] = ReadyTargetMs,
                 ["scaleGrowthMax"] = ScaleGrowthTarget,
                 ["naiveBudgetSeconds"] = options.NaiveBudget.TotalSeconds,
@@ -105,8 +106,9 @@ internal sealed partial class Report
                 ["rssAfterBurstMb"] = Round(f.BurstRssMb),
                 ["privateAfterBurstMb"] = Round(f.BurstPrivateMb),
                 ["burstErrors"] = f.BurstErrors,
+                ["sizeMet"] = f.Bytes / 1048576.0 <= SizeTargetMb,
                 ["readyMet"] = Stats.Median(f.ReadyMs) <= ReadyTargetMs,
-                ["idleRssMet"] = Stats.Median(f.IdleRssMb) <= IdleRssTargetMb,
+                ["idlePrivateMet"] = Stats.Median(f.IdlePrivateMb) <= IdlePrivateTargetMb,
             })]),
         };
         return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
