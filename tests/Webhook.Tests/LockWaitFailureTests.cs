@@ -48,10 +48,9 @@ public sealed class LockWaitFailureTests : IAsyncDisposable
     // Held by someone else for ever: the wait ends only with the caller's deadline, as InProcessWriteLock's does.
     private sealed class NeverGranted : IWriteLock
     {
-        public async ValueTask<IAsyncDisposable> AcquireAsync(WriteScope scope, CancellationToken cancellationToken)
-        {
-            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
-            throw new System.Diagnostics.UnreachableException();
-        }
+        private readonly TaskCompletionSource<IAsyncDisposable> _released = new();
+
+        public ValueTask<IAsyncDisposable> AcquireAsync(WriteScope scope, CancellationToken cancellationToken) =>
+            new(_released.Task.WaitAsync(cancellationToken));
     }
 }

@@ -6,10 +6,9 @@ namespace Webhook.Editing;
 /// <summary>
 /// Read-modify-write for servers without EXTEND/PRUNE: read the batch's TXT RRSets, one PATCH REPLACE of those that
 /// change, then a cache flush of the zone (the zone's name and every name below it), which closes the race of servers
-/// before 4.9.12 that can serve the old answer for a whole TTL. The whole server is held meanwhile: SQLite locks the
-/// whole database, so writes to different zones collide too.
+/// before 4.9.12 that can serve the old answer for a whole TTL.
 /// </summary>
-internal sealed class ReplaceEditor(IPowerDnsApi api, string server, string serverId, Zone zone) : ZoneEditor(api, serverId, zone)
+internal sealed class ReplaceEditor(IPowerDnsApi api, string server, string serverId, Zone zone) : ZoneEditor(api, server, serverId, zone)
 {
     // On 4.7.3 with SQLite a GET of one RRSet costs about what a whole-zone GET spends on 200 RRSets (5.5 ms against
     // 22 ms for 1,000 TXT RRSets, measured under load; docs/powerdns.md).
@@ -22,8 +21,6 @@ internal sealed class ReplaceEditor(IPowerDnsApi api, string server, string serv
     private int _zoneRRSets;
 
     public override EditStrategy Strategy => EditStrategy.Replace;
-
-    public override WriteScope Scope { get; } = new(server, null);
 
     protected override async Task<bool> ChangeAsync(IReadOnlyList<TxtEdit> edits, CancellationToken cancellationToken)
     {

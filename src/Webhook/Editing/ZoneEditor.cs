@@ -6,7 +6,7 @@ namespace Webhook.Editing;
 /// One edit strategy: how a batch of TXT edits is written into one zone. After a change, a zone of kind Master or
 /// Primary gets a NOTIFY, so its secondaries fetch it.
 /// </summary>
-internal abstract class ZoneEditor(IPowerDnsApi api, string serverId, Zone zone)
+internal abstract class ZoneEditor(IPowerDnsApi api, string server, string serverId, Zone zone)
 {
     protected IPowerDnsApi Api => api;
 
@@ -19,8 +19,12 @@ internal abstract class ZoneEditor(IPowerDnsApi api, string serverId, Zone zone)
 
     public abstract EditStrategy Strategy { get; }
 
-    /// <summary>What must be held while this editor writes.</summary>
-    public abstract WriteScope Scope { get; }
+    /// <summary>
+    /// What must be held while this editor writes: the whole server, whatever the strategy. SQLite locks the whole
+    /// database, and PostgreSQL run SERIALIZABLE (the bundled image) aborts concurrent PATCHes even on different zones
+    /// (docs/architecture.md, decision 11).
+    /// </summary>
+    public WriteScope Scope { get; } = new(server, null);
 
     public async Task WriteAsync(IReadOnlyList<TxtEdit> edits, CancellationToken cancellationToken)
     {
