@@ -18,6 +18,9 @@ public static class AggregatorClient
     {
         var handler = new SocketsHttpHandler
         {
+            // As Go's HTTP/2 transport in the aggregator: past the server's stream limit per connection (Kestrel's and
+            // the Go apiserver's: 100), another connection, rather than a queue in the client.
+            EnableMultipleHttp2Connections = true,
             ConnectCallback = async (_, cancellationToken) =>
             {
                 var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
