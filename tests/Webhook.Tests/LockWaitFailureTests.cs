@@ -20,13 +20,12 @@ public sealed class LockWaitFailureTests : IAsyncDisposable
     [Fact]
     public async Task AnEditThatWaitedForTheLockInVainSaysSoAndALaterOneKeepsItsOwnDeadline()
     {
-        var editor = new AtomicEditor(api: null!, "server", "localhost", new Zone("z.test.", "z.test.", "Native"));
-        var writer = new BatchingWriter(editor.Scope, new NeverGranted(),
+        var writer = new BatchingWriter(new AtomicEditor(api: null!, "server", "localhost", new Zone("z.test.", "z.test.", "Native")), new NeverGranted(),
             new PowerDnsInstances(_services.GetRequiredService<PowerDnsClientFactory>(), _time), new WebhookMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), _time);
 
-        var first = writer.ApplyAsync(editor, new TxtEdit("a.z.test.", "v", 60, Add: true), [], CancellationToken.None);
+        var first = writer.ApplyAsync(new TxtEdit("a.z.test.", "v", 60, Add: true), [], CancellationToken.None);
         _time.Advance(TimeSpan.FromSeconds(20));
-        var later = writer.ApplyAsync(editor, new TxtEdit("b.z.test.", "v", 60, Add: true), [], CancellationToken.None);
+        var later = writer.ApplyAsync(new TxtEdit("b.z.test.", "v", 60, Add: true), [], CancellationToken.None);
         _time.Advance(TimeSpan.FromSeconds(5));
 
         var failure = await first.Invoking(f => f).Should().ThrowAsync<SolverException>();

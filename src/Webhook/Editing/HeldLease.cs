@@ -3,7 +3,7 @@ using k8s.Models;
 namespace Webhook.Editing;
 
 /// <summary>
-/// A Lease this process holds for one turn of a writer: renewed every third of its duration while it writes, so a slow
+/// A Lease this process holds for one batch write: renewed every third of its duration while the write runs, so a slow
 /// PowerDNS does not let another replica in, then released. Disposed once, by the writer that took it.
 /// </summary>
 internal sealed class HeldLease : IAsyncDisposable

@@ -9,32 +9,21 @@ using Webhook.Observability;
 namespace Webhook.Editing;
 
 /// <summary>
-/// A Kubernetes Lease (coordination.k8s.io/v1) per <see cref="WriteScope"/>, so that one PATCH per scope is written at
+/// A Kubernetes Lease (coordination.k8s.io/v1) per <see cref="WriteScope"/>, so that one batch per scope is written at
 /// a time across all replicas (docs/architecture.md, decision 11). Every change to a Lease is a compare-and-swap on its
 /// resourceVersion: of two replicas that saw it free, one wins and the other gets 409 and waits. The in-process lock is
 /// taken first, so the writers of one process queue here instead of polling the API.
 /// A holder that stops renewing is taken over once the Lease has been seen unchanged for its leaseDurationSeconds,
 /// measured on this process's clock, as client-go's leader election does: the holder's renewTime is written by another
 /// clock, so comparing it with ours would let a skewed clock take a live Lease.
-/// A replica with a long queue takes the Lease again right after releasing it, far sooner than the others poll: after
-/// an unbroken run of <see cref="FairShare"/>, it waits out the others' longest poll interval first, so they get a turn.
 /// </summary>
 internal sealed class LeaseWriteLock(IKubernetes kubernetes, string @namespace, TimeSpan duration, WebhookMetrics metrics, TimeProvider time, ILogger<LeaseWriteLock> logger)
     : IWriteLock
 {
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan LastBackoff = TimeSpan.FromMilliseconds(400);
-
-    /// <summary>The longest a waiting replica goes between two reads of the Lease: the last backoff with its jitter.</summary>
-    internal static readonly TimeSpan LongestPoll = LastBackoff * 1.5;
-
-    /// <summary>How long this process may keep a Lease in back-to-back holds before it lets waiting replicas in.</summary>
-    internal static readonly TimeSpan FairShare = TimeSpan.FromSeconds(5);
-
     private readonly InProcessWriteLock _local = new();
     private readonly ConcurrentDictionary<string, (string? Version, string? Holder, long At)> _seen = new();
-    // Per Lease: when this process's run of back-to-back holds began, and when it last released one.
-    private readonly ConcurrentDictionary<string, (long Began, long? Released)> _runs = new();
     private readonly int _durationSeconds = (int)duration.TotalSeconds;
 
     /// <summary>The pod (POD_NAME, else the host name, which is the pod's name in Kubernetes) and this process.</summary>
@@ -65,21 +54,6 @@ internal sealed class LeaseWriteLock(IKubernetes kubernetes, string @namespace, 
     }
 
     private async Task<V1Lease> TakeAsync(string name, WriteScope scope, CancellationToken cancellationToken)
-    {
-        var sinceRelease = _runs.TryGetValue(name, out var r) && r.Released is { } released ? time.GetElapsedTime(released) : TimeSpan.MaxValue;
-        var run = sinceRelease < LongestPoll ? r.Began : (long?)null;
-        if (run is { } began && time.GetElapsedTime(began) >= FairShare)
-        {
-            await Task.Delay(LongestPoll - sinceRelease, time, cancellationToken);
-            run = null;   // any replica polling meanwhile has taken it; else this is a new run
-        }
-
-        var taken = await TakeOnceFreeAsync(name, scope, cancellationToken);
-        _runs[name] = (run ?? time.GetTimestamp(), null);
-        return taken;
-    }
-
-    private async Task<V1Lease> TakeOnceFreeAsync(string name, WriteScope scope, CancellationToken cancellationToken)
     {
         for (var backoff = FirstBackoff; ; backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, LastBackoff.Ticks)))
         {
@@ -121,7 +95,6 @@ internal sealed class LeaseWriteLock(IKubernetes kubernetes, string @namespace, 
     /// </summary>
     public async Task ReleaseAsync(V1Lease lease)
     {
-        _runs.AddOrUpdate(lease.Metadata.Name, _ => (time.GetTimestamp(), time.GetTimestamp()), (_, run) => run with { Released = time.GetTimestamp() });
         lease.Spec.HolderIdentity = null;
         using var timeout = new CancellationTokenSource(duration, time);
         var release = kubernetes.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, lease.Metadata.Name, @namespace, cancellationToken: timeout.Token);

@@ -8,18 +8,16 @@ namespace Webhook.Editing;
 
 /// <summary>
 /// What all Issuers using one PowerDNS server share: its edit strategy (from its version), its zone list, and one
-/// <see cref="BatchingWriter"/> per endpoint and strategy, which writes one zone at a time. Edits batch together only when
-/// they would be sent to the same endpoint with the same credentials and settings (the endpoint's own equality). With the Issuer's
-/// <c>instances</c>, an edit is done once every instance serves it. Issuers choose the keys, so the maps are bounded
+/// <see cref="BatchingWriter"/> per zone, endpoint and strategy. Edits batch together only when they would be sent to
+/// the same endpoint with the same credentials and settings (the endpoint's own equality). With the Issuer's
+/// <c>instances</c>, an edit is done once every instance serves it. Issuers choose the keys, so both maps are bounded
 /// and forget what has not been used for a while; a writer forgotten mid-batch finishes it, and the write lock keeps it
 /// and its successor apart.
 /// </summary>
 internal sealed class PowerDnsServers(PowerDnsClientFactory clients, IWriteLock writeLock, PowerDnsInstances instances, WebhookMetrics metrics, TimeProvider time)
 {
     private readonly BoundedCache<string, Server> _servers = new(256, TimeSpan.FromMinutes(30), time);
-    private readonly BoundedCache<(PowerDnsEndpoint Endpoint, EditStrategy Strategy), BatchingWriter> _writers = new(256, TimeSpan.FromMinutes(10), time);
-    // Per zone, because an editor learns its zone (ReplaceEditor: its size, which picks the cheaper read).
-    private readonly BoundedCache<(PowerDnsEndpoint Endpoint, string Zone, EditStrategy Strategy), ZoneEditor> _editors = new(1024, TimeSpan.FromMinutes(10), time);
+    private readonly BoundedCache<(PowerDnsEndpoint Endpoint, string Zone, EditStrategy Strategy), BatchingWriter> _writers = new(1024, TimeSpan.FromMinutes(10), time);
 
     /// <summary>Applies <paramref name="edit"/> and answers the zone and strategy used.</summary>
     public async Task<(string Zone, EditStrategy Strategy)> EditAsync(SolverConfig config, string apiKey, TxtEdit edit, CancellationToken cancellationToken)
@@ -34,9 +32,10 @@ internal sealed class PowerDnsServers(PowerDnsClientFactory clients, IWriteLock 
             ? await server.Strategy.GetAsync(() => VersionStrategyAsync(api, config.ServerId)).WaitAsync(cancellationToken)
             : config.EditStrategy;
         metrics.Strategy(serverKey, strategy);
-        var editor = _editors.GetOrAdd((endpoint, zone.Id, strategy), _ => EditStrategies.Editor(strategy, api, serverKey, config.ServerId, zone));
-        var writer = _writers.GetOrAdd((endpoint, strategy), _ => new BatchingWriter(editor.Scope, writeLock, instances, metrics, time));
-        await writer.ApplyAsync(editor, edit, serving, cancellationToken);
+        var writer = _writers.GetOrAdd(
+            (endpoint, zone.Id, strategy),
+            _ => new BatchingWriter(EditStrategies.Editor(strategy, api, serverKey, config.ServerId, zone), writeLock, instances, metrics, time));
+        await writer.ApplyAsync(edit, serving, cancellationToken);
         await instances.ServeAsync(serving, edit, cancellationToken);
         return (zone.Name, strategy);
     }

@@ -1,7 +1,7 @@
 namespace Webhook.Editing;
 
 /// <summary>
-/// What a writer must hold exclusively while it writes: a zone of a PowerDNS server, or the whole server when
+/// What one batch write must hold exclusively: a zone of a PowerDNS server, or the whole server when
 /// <see cref="Zone"/> is null (SQLite locks the whole database, so read-modify-write collides across zones).
 /// </summary>
 /// <param name="Server">The PowerDNS API URL and server id; never a key.</param>

@@ -14,9 +14,6 @@ internal abstract class ZoneEditor(IPowerDnsApi api, string server, string serve
 
     protected Zone Zone => zone;
 
-    /// <summary>The zone's id in the API: what a PATCH goes to, and what edits batch by.</summary>
-    public string ZoneId => zone.Id;
-
     /// <summary>The zone's name, as a cache flush takes it.</summary>
     public string ZoneName => zone.Name;
 
