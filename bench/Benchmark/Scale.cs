@@ -61,10 +61,11 @@ internal static partial class Scale
     private static async Task<ScaleResult> CellAsync(WebhookProcess[] webhooks, ScaleBackend backend, string[] zones, int count, string label)
     {
         var pdns = backend.Pdns;
-        // Zones and webhooks both round-robin, the webhooks shifted by one each round of zones: alternating both by i alone
-        // would send each zone's challenges through one webhook only whenever the counts share a factor (2 and 100).
+        // Zones round-robin, and each zone's challenges round-robin over the webhooks, starting one webhook further each
+        // zone: alternating both by i alone would send each zone's challenges through one webhook whenever the counts
+        // share a factor (2 and 100).
         var challenges = Enumerable.Range(0, count)
-            .Select(i => (Webhook: webhooks[(i + i / zones.Length) % webhooks.Length], Zone: zones[i % zones.Length], Fqdn: $"_acme-challenge.{label}n{i}.{zones[i % zones.Length]}", Key: Workloads.Key()))
+            .Select(i => (Webhook: webhooks[(i / zones.Length + i % zones.Length) % webhooks.Length], Zone: zones[i % zones.Length], Fqdn: $"_acme-challenge.{label}n{i}.{zones[i % zones.Length]}", Key: Workloads.Key()))
             .ToArray();
         async Task<(double Ms, string?[] Errors)> PhaseAsync(string action)
         {
