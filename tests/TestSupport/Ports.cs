@@ -50,7 +50,7 @@ public static class Ports
     }
 
     /// <summary>The ports from <see cref="Lowest"/> up to the kernel's ephemeral range, or above it if that is too few.</summary>
-    internal static (int Low, int High) FreeRange()
+    private static (int Low, int High) FreeRange()
     {
         var ephemeral = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range")
             .Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries)
