@@ -2,23 +2,9 @@ using System.Globalization;
 
 namespace Benchmark;
 
-/// <summary>How each pdns_server process of a <see cref="PowerDns"/> is configured, started and restarted.</summary>
+/// <summary>How each pdns_server process of a <see cref="PowerDns"/> is configured and started.</summary>
 internal sealed partial class PowerDns
 {
-    /// <summary>
-    /// Restarts every instance, one after the other: an instance learns of a zone created through another one's API only at
-    /// its next zone cache refresh (300 s, docs/powerdns.md) or when it starts, as after a rollout.
-    /// </summary>
-    public async Task RestartAsync()
-    {
-        for (var i = 0; i < _processes.Count; i++)
-        {
-            await _processes[i].DisposeAsync();
-            _processes[i] = await _starts[i]();
-            await ApiAnswersAsync(i);
-        }
-    }
-
     // The first instance creates the database the others open, so each starts once the one before it answers.
     private async Task ApiAnswersAsync(int instance)
     {

@@ -16,7 +16,6 @@ internal sealed partial class PowerDns : IAsyncDisposable
 
     private readonly List<ChildProcess> _processes;
     private readonly string _hostDirectory;
-    private readonly List<Func<Task<ChildProcess>>> _starts = [];
     private ApiService? _service;
 
     private PowerDns(List<ChildProcess> processes, string hostDirectory, int apiPort, int dnsPort, string apiKey)
@@ -92,8 +91,7 @@ internal sealed partial class PowerDns : IAsyncDisposable
             {
                 ["PDNS_LOCAL_ADDRESS"] = address, ["PDNS_API_ADDRESS"] = address, ["PDNS_CONFIG_DIR"] = $"{serverDirectory}/run-{i}",
             };
-            server._starts.Add(() => LaunchAsync(trixie, hostDirectory, entrypoint, own));
-            server._processes.Add(await server._starts[^1]());
+            server._processes.Add(await LaunchAsync(trixie, hostDirectory, entrypoint, own));
             await server.ApiAnswersAsync(i - 1);
         }
 

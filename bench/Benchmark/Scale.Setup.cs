@@ -26,11 +26,6 @@ internal static partial class Scale
             }
         }
 
-        if (backend.Pdns.Addresses.Count > 1)
-        {
-            await backend.Pdns.RestartAsync();   // so that every instance serves every zone, however it was created
-        }
-
         Console.Error.WriteLine($"bench: scale on {backend.Name}: zones filled in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s");
         return zones;
     }
