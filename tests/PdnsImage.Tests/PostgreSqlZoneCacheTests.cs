@@ -16,17 +16,19 @@ public sealed class PostgreSqlZoneCacheTests(TrixieImage host, PostgreSqlServer 
     private readonly ImageServer _withZoneCache = new(host);
     private PostgreSqlDatabase? _database;
 
+    private ImageServer[] Replicas => [_first, _second, _withZoneCache];
+
     public async ValueTask InitializeAsync()
     {
         _database = await postgres.CreateDatabaseAsync();
-        foreach (var server in new[] { _first, _second, _withZoneCache })
+        foreach (var server in Replicas)
         {
             await server.AddExampleZoneAsync();
             await server.UsePostgreSqlAsync(_database);
         }
 
         _withZoneCache.Settings["PDNS_EXTRA_CONF"] = "zone-cache-refresh-interval=300";   // PowerDNS's default
-        foreach (var server in new[] { _first, _second, _withZoneCache })
+        foreach (var server in Replicas)
         {
             await server.StartAndWaitForApiAsync();
         }
@@ -63,7 +65,7 @@ public sealed class PostgreSqlZoneCacheTests(TrixieImage host, PostgreSqlServer 
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var server in new[] { _first, _second, _withZoneCache })
+        foreach (var server in Replicas)
         {
             await server.DisposeAsync();
         }
