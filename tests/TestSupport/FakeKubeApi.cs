@@ -16,11 +16,15 @@ namespace TestSupport;
 public sealed class FakeKubeApi : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private int _secretReads;
 
     private FakeKubeApi(WebApplication app) => _app = app;
 
     /// <summary>Secrets by (namespace, name): their data, as plain strings.</summary>
     public ConcurrentDictionary<(string Namespace, string Name), Dictionary<string, string>> Secrets { get; } = new();
+
+    /// <summary>GETs of a Secret answered so far, whatever their answer.</summary>
+    public int SecretReads => _secretReads;
 
     /// <summary>Namespaces whose Secrets the webhook's service account may not read.</summary>
     public ConcurrentDictionary<string, bool> Forbidden { get; } = new();
@@ -50,16 +54,19 @@ public sealed class FakeKubeApi : IAsyncDisposable
         var app = builder.Build();
         var fake = new FakeKubeApi(app);
         app.MapGet("/api/v1/namespaces/{ns}/secrets/{name}", (string ns, string name) =>
-            fake.Forbidden.ContainsKey(ns) ? Status(403, "Forbidden", $"secrets \"{name}\" is forbidden: User \"system:serviceaccount:cert-manager:pdns-webhook\" cannot get resource \"secrets\" in API group \"\" in the namespace \"{ns}\"")
-            : fake.Secrets.TryGetValue((ns, name), out var data) ? Results.Json(new
-            {
-                apiVersion = "v1",
-                kind = "Secret",
-                metadata = new { name, @namespace = ns },
-                type = "Opaque",
-                data = data.ToDictionary(d => d.Key, d => Convert.ToBase64String(Encoding.UTF8.GetBytes(d.Value))),
-            })
-            : Status(404, "NotFound", $"secrets \"{name}\" not found"));
+        {
+            Interlocked.Increment(ref fake._secretReads);
+            return fake.Forbidden.ContainsKey(ns) ? Status(403, "Forbidden", $"secrets \"{name}\" is forbidden: User \"system:serviceaccount:cert-manager:pdns-webhook\" cannot get resource \"secrets\" in API group \"\" in the namespace \"{ns}\"")
+                : fake.Secrets.TryGetValue((ns, name), out var data) ? Results.Json(new
+                {
+                    apiVersion = "v1",
+                    kind = "Secret",
+                    metadata = new { name, @namespace = ns },
+                    type = "Opaque",
+                    data = data.ToDictionary(d => d.Key, d => Convert.ToBase64String(Encoding.UTF8.GetBytes(d.Value))),
+                })
+                : Status(404, "NotFound", $"secrets \"{name}\" not found");
+        });
         app.MapGet("/api/v1/namespaces/kube-system/configmaps/extension-apiserver-authentication", () => fake.AuthenticationConfigMap.IsEmpty
             ? Status(404, "NotFound", "configmaps \"extension-apiserver-authentication\" not found")
             : Results.Json(new

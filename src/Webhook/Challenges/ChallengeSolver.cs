@@ -13,7 +13,7 @@ namespace Webhook.Challenges;
 /// Present and CleanUp, independent of HTTP. Present adds the value unless present; CleanUp removes only its value and
 /// succeeds when it is already gone. Every failure becomes <c>success:false</c> with a message for the Challenge status.
 /// </summary>
-internal sealed partial class ChallengeSolver(ISecretSource secrets, HostAllowList allowedHosts, PowerDnsServers servers, WebhookMetrics metrics, TimeProvider time, ILogger<ChallengeSolver> logger)
+internal sealed partial class ChallengeSolver(ApiKeys apiKeys, HostAllowList allowedHosts, PowerDnsServers servers, WebhookMetrics metrics, TimeProvider time, ILogger<ChallengeSolver> logger)
 {
     /// <summary>Well inside the Go framework's 34 s, so cert-manager reads our message rather than a 504.</summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(25);
@@ -29,8 +29,7 @@ internal sealed partial class ChallengeSolver(ISecretSource secrets, HostAllowLi
             var edit = Edit(request, config.Ttl);
             config.EnsureAllows(edit.Name);   // before the Secret is read or PowerDNS is called
             allowedHosts.EnsureAllows(config);
-            var apiKey = await secrets.GetAsync(request.ResourceNamespace, config.ApiKeySecretRef, both.Token);
-            var (zone, strategy) = await servers.EditAsync(config, apiKey, edit, both.Token);
+            var (zone, strategy) = await EditAsync(request.ResourceNamespace, config, edit, both.Token);
             var elapsed = time.GetElapsedTime(started);
             metrics.Solved(request.Action, success: true, elapsed);
             Log.Solved(logger, request.Action, edit.Name, zone, strategy, elapsed.TotalMilliseconds);
@@ -49,6 +48,21 @@ internal sealed partial class ChallengeSolver(ISecretSource secrets, HostAllowLi
             Log.Failed(logger, request.Action, request.ResolvedFqdn, elapsed.TotalMilliseconds, reason, e);
             return ChallengeResponse.Failed(request.Uid, $"{request.Action} of TXT at '{request.ResolvedFqdn}' failed: {reason}");
         }
+    }
+
+    // With the kept API key; when PowerDNS refuses it, once more with the Secret's key of now, if that is another one.
+    private async Task<(string Zone, EditStrategy Strategy)> EditAsync(string @namespace, SolverConfig config, TxtEdit edit, CancellationToken cancellationToken)
+    {
+        var apiKey = await apiKeys.GetAsync(@namespace, config.ApiKeySecretRef, cancellationToken);
+        var edited = servers.EditAsync(config, apiKey, edit, cancellationToken);
+        await ((Task)edited).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);   // inspect the failure: the refusal below, else rethrown
+        if (edited.Exception?.InnerException is PowerDnsException { StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden }
+            && await apiKeys.GetAfterRefusalAsync(@namespace, config.ApiKeySecretRef, apiKey, cancellationToken) is { } current && current != apiKey)
+        {
+            return await servers.EditAsync(config, current, edit, cancellationToken);
+        }
+
+        return await edited;
     }
 
     private static TxtEdit Edit(ChallengeRequest request, int ttl) =>

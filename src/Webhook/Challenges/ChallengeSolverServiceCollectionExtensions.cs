@@ -6,13 +6,14 @@ using Webhook.Editing;
 using Webhook.Freshness;
 using Webhook.Issuers;
 using Webhook.Observability;
+using Webhook.Secrets;
 
 namespace Webhook.Challenges;
 
 internal static class ChallengeSolverServiceCollectionExtensions
 {
     /// <summary>
-    /// The solver core and what it needs but the API key source: the same composition for the server and for hook mode.
+    /// The solver core and what it needs but the API key source (<see cref="ISecretSource"/>): the same composition for the server and for hook mode.
     /// Writes are serialised across replicas by Leases with <c>--lease-namespace</c>, else inside this process.
     /// Any host is allowed unless a <see cref="HostAllowList"/> is registered first.
     /// </summary>
@@ -30,6 +31,7 @@ internal static class ChallengeSolverServiceCollectionExtensions
             .AddPowerDnsClient()
             .AddSingleton<PowerDnsInstances>()
             .AddSingleton<PowerDnsServers>()
+            .AddSingleton<ApiKeys>()
             .AddSingleton<ChallengeSolver>();
     }
 }
