@@ -13,8 +13,9 @@ namespace Webhook.Challenges;
 internal static class ChallengeSolverServiceCollectionExtensions
 {
     /// <summary>
-    /// The solver core and what it needs but the API key source (<see cref="ISecretSource"/>): the same composition for the server and for hook mode.
-    /// Writes are serialised across replicas by Leases with <c>--lease-namespace</c>, else inside this process.
+    /// The solver core and what it needs but the API key source (<see cref="ISecretSource"/>): the same composition for
+    /// the server and for hook mode. Writes are serialised across replicas by Leases with <c>--lease-namespace</c>, else
+    /// inside this process.
     /// Any host is allowed unless a <see cref="HostAllowList"/> is registered first.
     /// </summary>
     public static IServiceCollection AddChallengeSolver(this IServiceCollection services)
