@@ -1,5 +1,6 @@
 using PowerDnsClient;
 using Webhook.Challenges;
+using Webhook.Editing;
 using Webhook.Issuers;
 
 namespace Webhook.Secrets;
@@ -16,36 +17,21 @@ internal sealed class ApiKeys(ISecretSource secrets, TimeProvider time)
     /// <summary>How long a read key is used without reading the Secret again.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
 
-    private readonly Lock _gate = new();
     // Namespaces, names and keys come from Issuers: bounded, and forgotten once unused for a lifetime.
-    private readonly BoundedCache<(string Namespace, string Name, string Key), Read> _reads = new(1024, Lifetime, time);
+    private readonly BoundedCache<(string Namespace, string Name, string Key), Cached<string>> _keys = new(1024, Lifetime, time);
 
     public Task<string> GetAsync(string @namespace, SecretKeySelector selector, CancellationToken cancellationToken) =>
-        Get(@namespace, selector, refused: null).WaitAsync(cancellationToken);
+        Kept(@namespace, selector).GetAsync(() => ReadAsync(@namespace, selector)).WaitAsync(cancellationToken);
 
     /// <summary>
     /// After PowerDNS refused <paramref name="refused"/>: the Secret read anew, unless a read since then (another
     /// solve's, after the same refusal) already holds another key.
     /// </summary>
     public Task<string> GetAfterRefusalAsync(string @namespace, SecretKeySelector selector, string refused, CancellationToken cancellationToken) =>
-        Get(@namespace, selector, refused).WaitAsync(cancellationToken);
+        Kept(@namespace, selector).GetAsync(() => ReadAsync(@namespace, selector), stale: key => key == refused).WaitAsync(cancellationToken);
 
-    private Task<string> Get(string @namespace, SecretKeySelector selector, string? refused)
-    {
-        var key = (@namespace, selector.Name, selector.Key);
-        lock (_gate)
-        {
-            if (_reads.TryGet(key, out var read) && time.GetElapsedTime(read.At) < Lifetime && !read.Key.IsFaulted && !read.Key.IsCanceled
-                && !(read.Key.IsCompletedSuccessfully && read.Key.Result == refused))
-            {
-                return read.Key;
-            }
-
-            read = new Read(ReadAsync(@namespace, selector), time.GetTimestamp());
-            _reads.Set(key, read);
-            return read.Key;
-        }
-    }
+    private Cached<string> Kept(string @namespace, SecretKeySelector selector) =>
+        _keys.GetOrAdd((@namespace, selector.Name, selector.Key), _ => new Cached<string>(Lifetime, time));
 
     // Shared by every solve waiting for it, so no one solve's cancellation cancels it; the solver's deadline bounds it.
     private async Task<string> ReadAsync(string @namespace, SecretKeySelector selector)
@@ -53,6 +39,4 @@ internal sealed class ApiKeys(ISecretSource secrets, TimeProvider time)
         using var deadline = new CancellationTokenSource(ChallengeSolver.Deadline, time);
         return await secrets.GetAsync(@namespace, selector, deadline.Token);
     }
-
-    private sealed record Read(Task<string> Key, long At);
 }
