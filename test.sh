@@ -46,6 +46,10 @@ else
 fi
 rm -f "$bench_log"
 
+# The names of failed tests once more at the end, where a reader of only the last lines (CI's excerpt) finds them.
+failures=$(grep -a -E '^failed ' "$log" || true)
+[ -z "$failures" ] || { echo "==> failed tests"; echo "$failures"; }
+
 # dotnet test's own summary ("total: N / failed: N / succeeded: N / skipped: N") becomes the plain closing line CI
 # reads. A skipped test proves nothing, so it fails the run too.
 total() { awk -v key="$1:" '$1 == key { n = $2 } END { print n + 0 }' "$log"; }
