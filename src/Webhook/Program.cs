@@ -36,6 +36,7 @@ builder.Services.AddAggregatedApiSecurity();        // front-proxy certificate +
 builder.Services.AddSecretSource();                 // Kubernetes Secrets, or files under --secrets-dir
 builder.Services.AddSingleton(sp => HostAllowList.Parse(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.AllowedHosts));
 builder.Services.AddChallengeSolver();              // the same solver core as hook mode
+builder.Services.AddHostedService<BuiltBeforeServing>();   // the solver and the Kubernetes client, before the first request
 builder.Services.AddHealthChecks().AddCheck<AuthenticationConfigSource>("authentication-config", tags: ["ready"]);
 
 var app = builder.Build();

@@ -27,7 +27,7 @@ public sealed class WebhookProcess : IAsyncDisposable
         var port = Ports.GetFree();
         var started = Stopwatch.GetTimestamp();
         var commandLine = options.CommandLine(port).ToArray();
-        var process = new ChildProcess(commandLine[0], commandLine[1..]);
+        var process = new ChildProcess(commandLine[0], commandLine[1..], options.Environment);
         var aggregator = AggregatorClient.Create(port, options.Pki.ServingCa, options.Pki.FrontProxyClient, options.User, options.Groups);
         if (options.Http2)
         {

@@ -35,6 +35,9 @@ public sealed record WebhookProcessOptions(Certificates Pki, string GroupName)
 
     public IReadOnlyList<string> Flags { get; init; } = [];
 
+    /// <summary>Variables added to the process's environment (the runtime's knobs, such as its thread pool's size).</summary>
+    public IDictionary<string, string>? Environment { get; init; }
+
     /// <summary>Who the <see cref="WebhookProcess.Aggregator"/> client acts for (X-Remote-User); null sends no identity headers.</summary>
     public string? User { get; init; }
 

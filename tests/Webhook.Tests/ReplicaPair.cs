@@ -26,6 +26,14 @@ internal sealed class ReplicaPair : IAsyncDisposable
         return pair;
     }
 
+    /// <summary>One replica started with <paramref name="flags"/>, and <paramref name="environment"/> added to its environment.</summary>
+    public async Task<WebhookProcess> StartOneAsync(string[] flags, IDictionary<string, string>? environment = null)
+    {
+        var started = await WebhookReplica.StartAsync(_pki, Path.Combine(_directory, "secrets"), flags, environment);
+        _webhooks.Add(started);
+        return started;
+    }
+
     /// <summary>Two replicas started at once with <paramref name="flags"/>.</summary>
     public async Task<WebhookProcess[]> StartTwoAsync(params string[] flags)
     {

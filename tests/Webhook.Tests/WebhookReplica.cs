@@ -9,8 +9,15 @@ namespace Webhook.Tests;
 /// </summary>
 internal static class WebhookReplica
 {
-    public static Task<WebhookProcess> StartAsync(Certificates pki, string secretsDir, params string[] flags) => WebhookProcess.StartAsync(
-        WebhookProcessOptions.OutsideCluster(pki, WebhookHarness.Group, secretsDir) with { User = WebhookHarness.CertManager, Flags = flags });
+    public static Task<WebhookProcess> StartAsync(Certificates pki, string secretsDir, params string[] flags) => StartAsync(pki, secretsDir, flags, null);
+
+    public static Task<WebhookProcess> StartAsync(Certificates pki, string secretsDir, string[] flags, IDictionary<string, string>? environment) =>
+        WebhookProcess.StartAsync(WebhookProcessOptions.OutsideCluster(pki, WebhookHarness.Group, secretsDir) with
+        {
+            User = WebhookHarness.CertManager,
+            Flags = flags,
+            Environment = environment,
+        });
 
     public static async Task<ChallengeResult> SolveAsync(this WebhookProcess webhook, string action, string fqdn, string key, JsonNode config)
     {
