@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
@@ -6,8 +7,10 @@ namespace Publish.Tests;
 /// <summary>
 /// The published binary runs as it would in the image: inside the Debian trixie root file system (no .NET SDK or runtime),
 /// as the image's non-root user, with the image's environment, configured as in a cluster (kubeconfig, the front-proxy CA
-/// from the extension-apiserver-authentication ConfigMap, SubjectAccessReviews, the API key from a Secret), so the
-/// NativeAOT-compiled KubernetesClient.Aot code runs, against PowerDNS 4.9.18 in the same root file system.
+/// from the extension-apiserver-authentication ConfigMap, SubjectAccessReviews, the API key from a Secret, writes under a
+/// Lease, a scrape authenticated by a TokenReview), so the NativeAOT-compiled KubernetesClient.Aot code runs for every
+/// kind the webhook reads or writes, against PowerDNS 4.9.18 in the same root file system. The publish drops the models
+/// of every other kind (KubernetesClient.Substitutions.xml), so this is where a kind left out would show.
 /// </summary>
 public sealed class PublishedWebhookTests(PublishedWebhook published, TrixiePowerDnsServer pdns)
 {
@@ -15,6 +18,7 @@ public sealed class PublishedWebhookTests(PublishedWebhook published, TrixiePowe
     private const string ImageUser = "1654:1654";
     private const string Group = "acme.publish.test";
     private const string CertManager = "system:serviceaccount:cert-manager:cert-manager";
+    private const string LeaseNamespace = "pdns-webhook";
 
     // What the container sees: runtime-deps sets DOTNET_RUNNING_IN_CONTAINER, the Dockerfile empties ASPNETCORE_HTTP_PORTS,
     // and the runtime sets HOME from the image's /etc/passwd (without HOME and a passwd entry, .NET's TLS cannot open its
@@ -28,6 +32,7 @@ public sealed class PublishedWebhookTests(PublishedWebhook published, TrixiePowe
         await using var kube = await FakeKubeApi.StartAsync();
         kube.PublishAuthentication(pki.FrontProxyCa);
         kube.Secrets[("cert-manager", "pdns-api-key")] = new() { ["api-key"] = pdns.ApiKey };
+        kube.Tokens["prometheus-token"] = "system:serviceaccount:monitoring:prometheus";
         await using var root = await RootDirectory.CreateAsync(published.Directory);
         root.WriteFile("tls.crt", await File.ReadAllTextAsync(pki.ServingCertificateFile));
         root.WriteFile("tls.key", await File.ReadAllTextAsync(pki.ServingKeyFile));
@@ -42,12 +47,17 @@ public sealed class PublishedWebhookTests(PublishedWebhook published, TrixiePowe
         var whilePresent = await dns.TxtAsync(fqdn);
         var cleanedUp = await SolveAsync(client, "CleanUp", fqdn, "published-key");
         var afterCleanUp = await dns.TxtAsync(fqdn);
+        using var scraper = AggregatorClient.Create(webhook.Port, pki.ServingCa, certificate: null, headers: new() { ["Authorization"] = "Bearer prometheus-token" });
+        using var scraped = await scraper.GetAsync(new Uri("/metrics", UriKind.Relative));
 
         presented.Should().BeTrue(webhook.ToString());
         whilePresent.Values.Should().Equal(["published-key"], webhook.ToString());
         cleanedUp.Should().BeTrue(webhook.ToString());
         afterCleanUp.IsNxDomain.Should().BeTrue(afterCleanUp.ToString());
         kube.ReceivedReviews.Select(r => r["spec"]?["user"]?.GetValue<string>()).Should().Contain(CertManager);
+        kube.Leases.Names.Should().ContainSingle(n => n.Namespace == LeaseNamespace, "both writes took the server's Lease");
+        scraped.StatusCode.Should().Be(HttpStatusCode.OK, "the token was reviewed and the account allowed: {0}", webhook);
+        kube.ReceivedReviews.Select(r => r["spec"]?["user"]?.GetValue<string>()).Should().Contain("system:serviceaccount:monitoring:prometheus");
         webhook.Process.Output.Should().NotContain("Overriding address", "the image serves HTTPS on --secure-port only");
         webhook.Process.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().AllSatisfy(line => line.Should().StartWith("{"),
             "in a container every log line is a JSON object");
@@ -78,6 +88,7 @@ public sealed class PublishedWebhookTests(PublishedWebhook published, TrixiePowe
             ServingKeyFile = root.InRoot("tls.key"),
             User = CertManager,
             Groups = ["system:serviceaccounts"],
+            Flags = ["--lease-namespace", LeaseNamespace],
         };
 
     // cert-manager's request body (no apiVersion or kind, uid ""); true when response.success is.

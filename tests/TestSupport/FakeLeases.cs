@@ -36,6 +36,18 @@ public sealed partial class FakeLeases
     /// <summary>Creates and replaces answered 409.</summary>
     public int Conflicts => Volatile.Read(ref _conflicts);
 
+    /// <summary>The namespace and name of every stored Lease.</summary>
+    public IReadOnlyList<(string Namespace, string Name)> Names
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _leases.Keys];
+            }
+        }
+    }
+
     /// <summary>A copy of the stored Lease, or null.</summary>
     public JsonObject? Get(string @namespace, string name)
     {

@@ -10,9 +10,13 @@ internal static class SecretsServiceCollectionExtensions
     /// read: <c>--kubeconfig</c>, else <c>KUBECONFIG</c> or the in-cluster service account.
     /// </summary>
     public static IServiceCollection AddSecretSource(this IServiceCollection services) => services
-        .AddSingleton<IKubernetes>(sp => new Kubernetes(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.Kubeconfig is { } file
-            ? KubernetesClientConfiguration.BuildConfigFromConfigFile(file)
-            : KubernetesClientConfiguration.BuildDefaultConfig()))
+        .AddSingleton<IKubernetes>(sp =>
+        {
+            WebhookJsonContext.UseForKubernetesClient();
+            return new Kubernetes(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.Kubeconfig is { } file
+                ? KubernetesClientConfiguration.BuildConfigFromConfigFile(file)
+                : KubernetesClientConfiguration.BuildDefaultConfig());
+        })
         .AddSingleton<ISecretSource>(sp => sp.GetRequiredService<IOptions<WebhookOptions>>().Value.SecretsDir is { } directory
             ? new FileSecretSource(directory)
             : new KubernetesSecretSource(sp.GetRequiredService<IKubernetes>()));
