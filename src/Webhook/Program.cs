@@ -47,5 +47,4 @@ app.MapHealthChecks("/livez", new() { Predicate = _ => false }).AllowAnonymous()
 app.MapHealthChecks("/readyz").AllowAnonymous();
 app.MapPrometheusScrapingEndpoint();                // authorized like every path: system:masters or a SubjectAccessReview
 app.MapSolverApi();
-await app.RunAsync();
-return 0;
+return await app.RunToExitCodeAsync();              // 1 and one line naming the cause when the start fails

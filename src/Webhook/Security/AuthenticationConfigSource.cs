@@ -34,7 +34,9 @@ internal sealed class AuthenticationConfigSource(IOptions<WebhookOptions> option
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.AuthenticationRefreshSeconds), time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        // Stopping ends the loop instead of throwing: when the start fails, the host reports a canceled loop as a failure.
+        using var stop = stoppingToken.Register(timer.Dispose);
+        while (await timer.WaitForNextTickAsync(CancellationToken.None))
         {
             await RefreshAsync(stoppingToken);
         }

@@ -41,7 +41,9 @@ internal sealed class ServingCertificate : BackgroundService
         }
 
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), _time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        // Stopping ends the loop instead of throwing: when the start fails, the host reports a canceled loop as a failure.
+        using var stop = stoppingToken.Register(timer.Dispose);
+        while (await timer.WaitForNextTickAsync(CancellationToken.None))
         {
             var stamps = Stamps(files);
             if (stamps == _loadedStamps)
