@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -28,16 +29,21 @@ internal static class SecurityServiceCollectionExtensions
             void Https(ListenOptions listen)
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
-                listen.UseHttps(https =>
+                listen.UseHttps(new TlsHandshakeCallbackOptions
                 {
-                    https.ServerCertificateSelector = (_, _) => certificate.Current;
-                    https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-                    https.AllowAnyClientCertificate();
-                    https.OnAuthenticate = (_, tls) => tls.CertificateChainPolicy = new X509ChainPolicy
+                    OnConnection = async _ => new SslServerAuthenticationOptions
                     {
-                        DisableCertificateDownloads = true,
-                        RevocationMode = X509RevocationMode.NoCheck,
-                    };
+                        ServerCertificateContext = await certificate.Current,
+                        ClientCertificateRequired = true,   // asked for; FrontProxyAuthentication judges it, so TLS takes any
+#pragma warning disable CA5359   // the remote side is a client here, and the one judging its certificate is FrontProxyAuthentication
+                        RemoteCertificateValidationCallback = (_, _, _, _) => true,
+#pragma warning restore CA5359
+                        CertificateChainPolicy = new X509ChainPolicy
+                        {
+                            DisableCertificateDownloads = true,
+                            RevocationMode = X509RevocationMode.NoCheck,
+                        },
+                    },
                 });
             }
 
