@@ -27,14 +27,11 @@ internal sealed class ServingCertificate : BackgroundService
         {
             _files = (certificate, key);
             _loadedStamps = Stamps(_files.Value);
-            var loaded = Load(_files.Value);   // here, so that a bad pair stops the start
-            Current = Task.Run(() => Context(loaded));
         }
-        else
-        {
-            var selfSigned = SelfSigned(time.GetUtcNow());
-            Current = Task.Run(() => Context(selfSigned));
-        }
+
+        // Read here, so that a bad pair stops the start; only the chain is built on the side.
+        var served = _files is { } files ? Load(files) : SelfSigned(time.GetUtcNow());
+        Current = Task.Run(() => Context(served));
     }
 
     public Task<SslStreamCertificateContext> Current { get; private set; }
