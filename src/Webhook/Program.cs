@@ -42,6 +42,7 @@ builder.Services.AddHealthChecks().AddCheck<AuthenticationConfigSource>("authent
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages(ErrorStatus.EmptyAnswerAsync);   // Kestrel's own 413 for a body over 3 MiB, as a Status
+app.CountPendingSolves();                           // so a write waits briefly for the solves of a burst still being read
 app.MapHealthChecks("/healthz").AllowAnonymous();
 app.MapHealthChecks("/livez", new() { Predicate = _ => false }).AllowAnonymous();
 app.MapHealthChecks("/readyz").AllowAnonymous();

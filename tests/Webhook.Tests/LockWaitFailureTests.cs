@@ -20,12 +20,13 @@ public sealed class LockWaitFailureTests : IAsyncDisposable
     [Fact]
     public async Task AnEditThatWaitedForTheLockInVainSaysSoAndALaterOneKeepsItsOwnDeadline()
     {
-        var writer = new BatchingWriter(new AtomicEditor(api: null!, "server", "localhost", new Zone("z.test.", "z.test.", "Native")), new NeverGranted(),
+        var pending = new PendingSolves(_time);
+        var writer = new BatchingWriter(new AtomicEditor(api: null!, "server", "localhost", new Zone("z.test.", "z.test.", "Native")), new NeverGranted(), pending,
             new PowerDnsInstances(_services.GetRequiredService<PowerDnsClientFactory>(), _time), new WebhookMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), _time);
 
-        var first = writer.ApplyAsync(new TxtEdit("a.z.test.", "v", 60, Add: true), [], CancellationToken.None);
+        var first = writer.ApplyAsync(new TxtEdit("a.z.test.", "v", 60, Add: true), [], pending.Enter(), CancellationToken.None);
         _time.Advance(TimeSpan.FromSeconds(20));
-        var later = writer.ApplyAsync(new TxtEdit("b.z.test.", "v", 60, Add: true), [], CancellationToken.None);
+        var later = writer.ApplyAsync(new TxtEdit("b.z.test.", "v", 60, Add: true), [], pending.Enter(), CancellationToken.None);
         _time.Advance(TimeSpan.FromSeconds(5));
 
         var failure = await first.Invoking(f => f).Should().ThrowAsync<SolverException>();

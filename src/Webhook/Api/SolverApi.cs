@@ -24,6 +24,23 @@ internal static class SolverApi
         return endpoints;
     }
 
+    /// <summary>
+    /// Counts a solver request as pending (<see cref="PendingSolves"/>) from the moment routing, authentication and
+    /// authorization have let it through (WebApplication runs them before this), until it ends or its edit is queued.
+    /// </summary>
+    public static IApplicationBuilder CountPendingSolves(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        if (http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName != SolverEndpoint)
+        {
+            await next(http);
+            return;
+        }
+
+        using var solve = http.RequestServices.GetRequiredService<PendingSolves>().Enter();
+        http.Features.Set(solve);
+        await next(http);
+    });
+
     // Our own solver lands here only when its JSON-only endpoint refused the content type.
     private static IResult Unmatched(string resource, WebhookOptions options) => resource == options.SolverName
         ? TypedResults.Json(Status.Failure(415, "UnsupportedMediaType", "the body must be application/json"), WebhookJsonContext.Default.Status, statusCode: 415)
@@ -44,7 +61,8 @@ internal static class SolverApi
         var correlationId = http.Request.Headers["Audit-Id"].FirstOrDefault() ?? http.TraceIdentifier;
         using (Log.Correlation(logger, correlationId))
         {
-            return TypedResults.Created((string?)null, payload.Answer(await solver.SolveAsync(request, http.RequestAborted)));
+            var solve = http.Features.Get<PendingSolves.Solve>() ?? throw new InvalidOperationException("CountPendingSolves is not in the pipeline");
+            return TypedResults.Created((string?)null, payload.Answer(await solver.SolveAsync(request, solve, http.RequestAborted)));
         }
     }
 }

@@ -18,8 +18,10 @@ internal sealed partial class ChallengeSolver(ApiKeys apiKeys, HostAllowList all
     /// <summary>Well inside the Go framework's 34 s, so cert-manager reads our message rather than a 504.</summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(25);
 
-    public async Task<ChallengeResponse> SolveAsync(ChallengeRequest request, CancellationToken aborted)
+    /// <summary>Solves <paramref name="request"/>; <paramref name="solve"/> stops pending once its edit is queued, or when this ends.</summary>
+    public async Task<ChallengeResponse> SolveAsync(ChallengeRequest request, PendingSolves.Solve solve, CancellationToken aborted)
     {
+        using var pendingUntilQueued = solve;
         using var deadline = new CancellationTokenSource(Deadline, time);
         using var both = CancellationTokenSource.CreateLinkedTokenSource(aborted, deadline.Token);
         var started = time.GetTimestamp();
@@ -29,7 +31,7 @@ internal sealed partial class ChallengeSolver(ApiKeys apiKeys, HostAllowList all
             var edit = Edit(request, config.Ttl);
             config.EnsureAllows(edit.Name);   // before the Secret is read or PowerDNS is called
             allowedHosts.EnsureAllows(config);
-            var (zone, strategy) = await EditAsync(request.ResourceNamespace, config, edit, both.Token);
+            var (zone, strategy) = await EditAsync(request.ResourceNamespace, config, edit, solve, both.Token);
             var elapsed = time.GetElapsedTime(started);
             metrics.Solved(request.Action, success: true, elapsed);
             Log.Solved(logger, request.Action, edit.Name, zone, strategy, elapsed.TotalMilliseconds);
@@ -51,15 +53,15 @@ internal sealed partial class ChallengeSolver(ApiKeys apiKeys, HostAllowList all
     }
 
     // With the kept API key; when PowerDNS refuses it, once more with the Secret's key of now, if that is another one.
-    private async Task<(string Zone, EditStrategy Strategy)> EditAsync(string @namespace, SolverConfig config, TxtEdit edit, CancellationToken cancellationToken)
+    private async Task<(string Zone, EditStrategy Strategy)> EditAsync(string @namespace, SolverConfig config, TxtEdit edit, PendingSolves.Solve solve, CancellationToken cancellationToken)
     {
         var apiKey = await apiKeys.GetAsync(@namespace, config.ApiKeySecretRef, cancellationToken);
-        var edited = servers.EditAsync(config, apiKey, edit, cancellationToken);
+        var edited = servers.EditAsync(config, apiKey, edit, solve, cancellationToken);
         await ((Task)edited).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);   // inspect the failure: the refusal below, else rethrown
         if (edited.Exception?.InnerException is PowerDnsException { StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden }
             && await apiKeys.GetAfterRefusalAsync(@namespace, config.ApiKeySecretRef, apiKey, cancellationToken) is { } current && current != apiKey)
         {
-            return await servers.EditAsync(config, current, edit, cancellationToken);
+            return await servers.EditAsync(config, current, edit, solve, cancellationToken);
         }
 
         return await edited;

@@ -30,6 +30,7 @@ internal static class ChallengeSolverServiceCollectionExtensions
         services.TryAddSingleton(HostAllowList.Any);   // the server and hook mode register the operator's list first
         return services
             .AddPowerDnsClient()
+            .AddSingleton<PendingSolves>()
             .AddSingleton<PowerDnsInstances>()
             .AddSingleton<PowerDnsServers>()
             .AddSingleton<ApiKeys>()

@@ -10,15 +10,17 @@ namespace Webhook.Editing;
 /// with "database is locked"). Each write holds the editor's <see cref="WriteScope"/>; edits arriving while it waits
 /// for it join the batch. Edits of the same value keep their order across batches. After a write, the written names are
 /// flushed from the caches of the PowerDNS instances their callers named, once per batch and instance, outside the lock.
+/// A batch waits briefly for the solves still being read (<see cref="PendingSolves"/>), so a burst is one write.
 /// </summary>
-internal sealed class BatchingWriter(ZoneEditor editor, IWriteLock writeLock, PowerDnsInstances instances, WebhookMetrics metrics, TimeProvider time)
+internal sealed class BatchingWriter(ZoneEditor editor, IWriteLock writeLock, PendingSolves pending, PowerDnsInstances instances, WebhookMetrics metrics, TimeProvider time)
 {
     private const int MaxBatch = 500;
     private readonly Lock _gate = new();
     private readonly List<Queued> _queue = [];
     private bool _flushing;
 
-    public Task ApplyAsync(TxtEdit edit, IReadOnlyList<Instance> flushOn, CancellationToken cancellationToken)
+    /// <summary>Queues <paramref name="edit"/>, after which <paramref name="solve"/> no longer counts as pending.</summary>
+    public Task ApplyAsync(TxtEdit edit, IReadOnlyList<Instance> flushOn, PendingSolves.Solve solve, CancellationToken cancellationToken)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         bool start;
@@ -29,6 +31,7 @@ internal sealed class BatchingWriter(ZoneEditor editor, IWriteLock writeLock, Po
             _flushing = true;
         }
 
+        solve.Dispose();
         if (start)
         {
             // On this thread until the first write is on the wire (no thread-pool hop); edits arriving meanwhile queue.
@@ -53,6 +56,7 @@ internal sealed class BatchingWriter(ZoneEditor editor, IWriteLock writeLock, Po
     {
         using var deadline = new CancellationTokenSource(ChallengeSolver.Deadline, time);
         var waitStarted = time.GetTimestamp();
+        await CompanyAsync();
         var held = writeLock.AcquireAsync(editor.Scope, deadline.Token).AsTask();
         await ((Task)held).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (!held.IsCompletedSuccessfully)
@@ -80,6 +84,27 @@ internal sealed class BatchingWriter(ZoneEditor editor, IWriteLock writeLock, Po
         }
 
         return batch.Count > 0;
+    }
+
+    // Requests taken off the connection but not run yet have not counted themselves as pending: behind them first.
+    // Both steps cost nothing for a lone challenge, which finds no work waiting and no solve pending.
+    private async Task CompanyAsync()
+    {
+        if (ThreadPool.PendingWorkItemCount > 0)
+        {
+            await Task.Yield();
+        }
+
+        bool full;
+        lock (_gate)
+        {
+            full = _queue.Count >= MaxBatch;
+        }
+
+        if (!full)
+        {
+            await pending.NoneAsync();
+        }
     }
 
     private Task WriteAsync(List<Queued> batch, CancellationToken cancellationToken)

@@ -14,13 +14,13 @@ namespace Webhook.Editing;
 /// and forget what has not been used for a while; a writer forgotten mid-batch finishes it, and the write lock keeps it
 /// and its successor apart.
 /// </summary>
-internal sealed class PowerDnsServers(PowerDnsClientFactory clients, IWriteLock writeLock, PowerDnsInstances instances, WebhookMetrics metrics, TimeProvider time)
+internal sealed class PowerDnsServers(PowerDnsClientFactory clients, IWriteLock writeLock, PendingSolves pending, PowerDnsInstances instances, WebhookMetrics metrics, TimeProvider time)
 {
     private readonly BoundedCache<string, Server> _servers = new(256, TimeSpan.FromMinutes(30), time);
     private readonly BoundedCache<(PowerDnsEndpoint Endpoint, string Zone, EditStrategy Strategy), BatchingWriter> _writers = new(1024, TimeSpan.FromMinutes(10), time);
 
-    /// <summary>Applies <paramref name="edit"/> and answers the zone and strategy used.</summary>
-    public async Task<(string Zone, EditStrategy Strategy)> EditAsync(SolverConfig config, string apiKey, TxtEdit edit, CancellationToken cancellationToken)
+    /// <summary>Applies <paramref name="edit"/> and answers the zone and strategy used; <paramref name="solve"/> stops pending once the edit is queued.</summary>
+    public async Task<(string Zone, EditStrategy Strategy)> EditAsync(SolverConfig config, string apiKey, TxtEdit edit, PendingSolves.Solve solve, CancellationToken cancellationToken)
     {
         var endpoint = config.Endpoint(apiKey);
         var api = clients.Create(endpoint);
@@ -34,8 +34,8 @@ internal sealed class PowerDnsServers(PowerDnsClientFactory clients, IWriteLock 
         metrics.Strategy(serverKey, strategy);
         var writer = _writers.GetOrAdd(
             (endpoint, zone.Id, strategy),
-            _ => new BatchingWriter(EditStrategies.Editor(strategy, api, serverKey, config.ServerId, zone), writeLock, instances, metrics, time));
-        await writer.ApplyAsync(edit, serving, cancellationToken);
+            _ => new BatchingWriter(EditStrategies.Editor(strategy, api, serverKey, config.ServerId, zone), writeLock, pending, instances, metrics, time));
+        await writer.ApplyAsync(edit, serving, solve, cancellationToken);
         await instances.ServeAsync(serving, edit, cancellationToken);
         return (zone.Name, strategy);
     }

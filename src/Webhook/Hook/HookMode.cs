@@ -84,7 +84,9 @@ internal static class HookMode
             .AddSingleton<ISecretSource>(new FileSecretSource(secretsDir))
             .BuildServiceProvider();
         var solver = services.GetRequiredService<ChallengeSolver>();
-        return await Task.WhenAll(requests.Select(r => solver.SolveAsync(r, CancellationToken.None)));
+        var pending = services.GetRequiredService<PendingSolves>();
+        var solves = requests.Select(_ => pending.Enter()).ToList();   // all pending before the first is written: one PATCH
+        return await Task.WhenAll(requests.Zip(solves, (request, solve) => solver.SolveAsync(request, solve, CancellationToken.None)));
     }
 
     // Stands in for cert-manager and kube-apiserver: the exact ChallengePayload, over TLS, with a front-proxy certificate.
