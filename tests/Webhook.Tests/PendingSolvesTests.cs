@@ -100,6 +100,25 @@ public sealed class PendingSolvesTests(DebianPowerDnsServer pdns) : IAsyncDispos
         moved.Should().BeGreaterThanOrEqualTo(PendingSolves.MaxWait);
     }
 
+    [Fact]
+    public async Task AWriteThatFollowsAnotherTakesWhatQueuedMeanwhileWithoutWaiting()
+    {
+        var (writer, editor, pending) = Writer();
+        using var stalled = pending.Enter();
+        var firstWrite = new TaskCompletionSource();
+        editor.Gate = firstWrite.Task;
+        var first = writer.ApplyAsync(Edit("a"), [], pending.Enter(), CancellationToken.None);
+        var moved = TimeSpan.Zero;
+        await Eventually.ReturnsAsync(() => Task.FromResult(Advance(ref moved) && editor.Batches.Count == 1), done => done, TimeSpan.FromSeconds(10), every: TimeSpan.FromMilliseconds(10));
+
+        var second = writer.ApplyAsync(Edit("b"), [], pending.Enter(), CancellationToken.None);
+        firstWrite.SetResult();
+
+        // The wait's clock no longer moves and a solve is still pending: only a write that does not wait can finish.
+        await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(10));
+        editor.Batches.Should().Equal("a", "b");
+    }
+
     public async ValueTask DisposeAsync() => await _services.DisposeAsync();
 
     private static TxtEdit Edit(string label) => new($"{label}.z.test.", "v", 60, Add: true);
@@ -126,16 +145,20 @@ public sealed class PendingSolvesTests(DebianPowerDnsServer pdns) : IAsyncDispos
     {
         public List<string> Batches { get; } = [];
 
+        /// <summary>What each write waits for once recorded, as PowerDNS's answer.</summary>
+        public Task Gate { get; set; } = Task.CompletedTask;
+
         public override EditStrategy Strategy => EditStrategy.Atomic;
 
-        protected override Task<bool> ChangeAsync(IReadOnlyList<TxtEdit> edits, CancellationToken cancellationToken)
+        protected override async Task<bool> ChangeAsync(IReadOnlyList<TxtEdit> edits, CancellationToken cancellationToken)
         {
             lock (Batches)
             {
                 Batches.Add(string.Join(' ', edits.Select(e => e.Name.Split('.')[0])));
             }
 
-            return Task.FromResult(false);
+            await Gate;
+            return false;
         }
     }
 

@@ -10,7 +10,7 @@ namespace Webhook.Editing;
 /// with "database is locked"). Each write holds the editor's <see cref="WriteScope"/>; edits arriving while it waits
 /// for it join the batch. Edits of the same value keep their order across batches. After a write, the written names are
 /// flushed from the caches of the PowerDNS instances their callers named, once per batch and instance, outside the lock.
-/// A batch waits briefly for the solves still being read (<see cref="PendingSolves"/>), so a burst is one write.
+/// A write from idle waits briefly for the solves still being read (<see cref="PendingSolves"/>), so a burst is one write.
 /// </summary>
 internal sealed class BatchingWriter(ZoneEditor editor, IWriteLock writeLock, PendingSolves pending, PowerDnsInstances instances, WebhookMetrics metrics, TimeProvider time)
 {
@@ -42,21 +42,29 @@ internal sealed class BatchingWriter(ZoneEditor editor, IWriteLock writeLock, Pe
         return done.Task.WaitAsync(cancellationToken);
     }
 
+    // Only a write from idle waits for company: one that follows another takes what queued meanwhile at once, so
+    // PowerDNS is never left idle while thousands of challenges keep some solve pending.
     private async Task FlushAsync()
     {
-        while (await WriteNextBatchAsync())
+        var fromIdle = true;
+        while (await WriteNextBatchAsync(fromIdle))
         {
+            fromIdle = false;
         }
     }
 
     // False once the queue is empty. A write that fails (PowerDNS) fails exactly this batch's waiters; a lock not had in
     // time fails the edits that waited for it all along. Edits queued after them get a write of their own. Every
     // failure says why in words: a bare cancellation would reach the Challenge as "A task was canceled."
-    private async Task<bool> WriteNextBatchAsync()
+    private async Task<bool> WriteNextBatchAsync(bool fromIdle)
     {
         using var deadline = new CancellationTokenSource(ChallengeSolver.Deadline, time);
         var waitStarted = time.GetTimestamp();
-        await CompanyAsync();
+        if (fromIdle)
+        {
+            await CompanyAsync();
+        }
+
         var held = writeLock.AcquireAsync(editor.Scope, deadline.Token).AsTask();
         await ((Task)held).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (!held.IsCompletedSuccessfully)
