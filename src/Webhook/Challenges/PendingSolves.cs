@@ -3,7 +3,7 @@ namespace Webhook.Challenges;
 /// <summary>
 /// Solves taken in whose edit has not reached its <see cref="Editing.BatchingWriter"/> yet: a solver request from the
 /// moment routing and authorization let it through, before its body is read; a hook-mode call from its start. A writer
-/// about to send a batch waits until none is pending, for at most <see cref="MaxWait"/>. So the challenges cert-manager
+/// about to write from idle waits until none is pending, for at most <see cref="MaxWait"/>. So the challenges cert-manager
 /// presents at once (every name of an order) go out in one PATCH, not the first alone and the rest in a second one, and
 /// a lone challenge finds none pending and is written at once.
 /// </summary>

@@ -34,7 +34,8 @@ internal sealed class BatchingWriter(ZoneEditor editor, IWriteLock writeLock, Pe
         solve.Dispose();
         if (start)
         {
-            // On this thread until the first write is on the wire (no thread-pool hop); edits arriving meanwhile queue.
+            // On this thread until the first write is on the wire, unless it waits for company first (CompanyAsync);
+            // edits arriving meanwhile queue.
             _ = FlushAsync();
         }
 
