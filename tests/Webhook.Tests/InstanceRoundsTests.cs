@@ -37,6 +37,29 @@ public abstract class InstanceRoundsTests(PowerDnsServer pdns, int rounds) : Web
     }
 
     [Fact]
+    public async Task EveryInstanceServesTheNewSetToResolversThatKeptAskingWhileItWasWritten()
+    {
+        // PowerDNS before 4.9.12 purges its packet cache before its query cache: a query between the two rebuilds the
+        // stale answer, which stays for the TTL (docs/powerdns.md, "Caches"). Resolvers ask with EDNS, the webhook's own
+        // check without, so the check alone cannot see such an answer.
+        var (stale, asked) = (new List<string>(), 0);
+        for (var round = 0; round < RacedRounds; round++)
+        {
+            var name = await PrimedNameAsync();
+
+            asked += await WhileAskedAsync(name, () => TimedAsync(() => Webhook.PresentAsync(name, "fresh", Webhook.Config(Instances))));
+            stale.AddRange(await StaleAsync(name, "after Present", answer => answer.Values.SequenceEqual(["fresh"])));
+            asked += await WhileAskedAsync(name, () => TimedAsync(() => Webhook.CleanUpAsync(name, "fresh", Webhook.Config(Instances))));
+            stale.AddRange(await StaleAsync(name, "after CleanUp", answer => answer.IsNxDomain));
+        }
+
+        Report($"with instances and {AskersPerInstance} resolvers per instance asking throughout, {RacedRounds} rounds: {asked} queries during the writes, "
+            + $"{stale.Count} stale answers after them");
+        asked.Should().BeGreaterThan(RacedRounds * 2 * _probes.Count, "the name was asked throughout every write");
+        stale.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task WithoutInstancesTheOtherInstancesStillAnswerNxDomainAfterPresentReturns()
     {
         var stale = new List<string>();
@@ -68,6 +91,38 @@ public abstract class InstanceRoundsTests(PowerDnsServer pdns, int rounds) : Web
     {
         var answers = await Task.WhenAll(_probes.Select(probe => probe.TxtAsync(name)));
         return [.. answers.Select((answer, i) => (answer, i)).Where(a => !fresh(a.answer)).Select(a => $"{when}: {Pdns.Addresses[a.i]} answered {a.answer}")];
+    }
+
+    private const int AskersPerInstance = 2;
+
+    // Without the second purge, 4.7.3 left 1 to 5 stale answers in 20 rounds (2.6 on average): twice that many rounds
+    // make a pass by luck unlikely.
+    private int RacedRounds => 2 * rounds;
+
+    // Runs write while resolvers keep asking every instance for name; answers how many queries they made meanwhile.
+    private async Task<int> WhileAskedAsync(string name, Func<Task> write)
+    {
+        using var stop = new CancellationTokenSource();
+        var askers = _probes.SelectMany(probe => Enumerable.Range(0, AskersPerInstance).Select(_ => Task.Run(async () =>
+        {
+            var queries = 0;
+            for (; !stop.IsCancellationRequested; queries++)
+            {
+                await probe.TxtAsync(name);
+            }
+
+            return queries;
+        }))).ToList();
+        try
+        {
+            await write();
+        }
+        finally
+        {
+            await stop.CancelAsync();
+        }
+
+        return (await Task.WhenAll(askers)).Sum();
     }
 
     private static async Task<double> TimedAsync(Func<Task<ChallengeResult>> solve)

@@ -26,7 +26,7 @@ public sealed class InstancesTests(SharedDatabasePowerDns pdns) : InstanceRounds
     }
 
     [Fact]
-    public async Task ABurstFlushesEachInstanceOncePerBatchNotOncePerName()
+    public async Task ABurstFlushesEachInstancePerBatchNotPerName()
     {
         var names = new List<string>();
         for (var i = 0; i < 20; i++)
@@ -41,9 +41,10 @@ public sealed class InstancesTests(SharedDatabasePowerDns pdns) : InstanceRounds
         var metrics = Exposition.Parse(await prometheus.GetStringAsync("/metrics"));
         var (flushes, batches) = (metrics.Sum("pdns_client_calls_total", ("kind", "cache-flush")), metrics.Sum("pdns_webhook_batch_size_count"));
         Report($"20 Presents at once with {Pdns.Addresses.Count} instances: {batches} batches, {flushes} cache flushes");
-        // Per batch: each instance once, and the write's own flush (PowerDNS 4.7.3 and its stale-answer race). A flush per
-        // name and instance, 60 calls at once, is what an API with a listen backlog of 10 answers slowly or not at all.
-        flushes.Should().BeLessThanOrEqualTo(batches * (Pdns.Addresses.Count + 1));
+        // Per batch: each instance twice, one after the other, and the write's own flush (PowerDNS 4.7.3 and its
+        // stale-answer race). A flush per name and instance, 60 calls at once, is what an API with a listen backlog of 10
+        // answers slowly or not at all.
+        flushes.Should().BeLessThanOrEqualTo(batches * (2 * Pdns.Addresses.Count + 1));
         foreach (var name in names)
         {
             var served = await Task.WhenAll(Pdns.Addresses.Select(a => new DnsProbe(Pdns.DnsPort, address: a).TxtAsync(name)));

@@ -23,6 +23,12 @@ internal static class EditStrategies
         return atomic ? EditStrategy.Atomic : EditStrategy.Replace;
     }
 
+    /// <summary>
+    /// Whether one cache purge can leave a stale answer behind, as on servers before 4.9.12 and 5.0.1 (docs/powerdns.md,
+    /// "Caches"): those without EXTEND/PRUNE, give or take 5.0.1, which a second purge costs little on.
+    /// </summary>
+    public static bool PurgeRaces(EditStrategy strategy) => strategy is EditStrategy.Replace;
+
     /// <summary>The editor of <paramref name="strategy"/> (never <see cref="EditStrategy.Auto"/>) for one zone.</summary>
     public static ZoneEditor Editor(EditStrategy strategy, IPowerDnsApi api, string server, string serverId, Zone zone) => strategy switch
     {

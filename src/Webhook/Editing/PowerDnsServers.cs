@@ -36,7 +36,7 @@ internal sealed class PowerDnsServers(PowerDnsClientFactory clients, IWriteLock 
             (endpoint, zone.Id, strategy),
             _ => new BatchingWriter(EditStrategies.Editor(strategy, api, serverKey, config.ServerId, zone), writeLock, pending, instances, metrics, time));
         await writer.ApplyAsync(edit, serving, solve, cancellationToken);
-        await instances.ServeAsync(serving, edit, cancellationToken);
+        await instances.ServeAsync(serving, edit, EditStrategies.PurgeRaces(strategy), cancellationToken);
         return (zone.Name, strategy);
     }
 

@@ -33,9 +33,9 @@ internal sealed class PowerDnsInstances(PowerDnsClientFactory clients, TimeProvi
     /// call per name would open as many connections at once as the batch has names, and PowerDNS's API, with a listen
     /// backlog of 10 and a database connection per request, drops their SYNs: 50 names on 2 instances made every flush
     /// take 1.6 s, and 18 of 100 failed (docs/powerdns.md). Best effort: an instance that misses it is flushed again by
-    /// <see cref="ServeAsync"/> when it answers stale.
+    /// <see cref="ServeAsync"/> when it answers stale. With <paramref name="purgeRaces"/>, each flush is sent twice (<see cref="FlushAsync(Instance, string, bool, CancellationToken)"/>).
     /// </summary>
-    public async Task FlushAsync(IEnumerable<(Instance Instance, string Name)> targets, string zone, CancellationToken cancellationToken)
+    public async Task FlushAsync(IEnumerable<(Instance Instance, string Name)> targets, string zone, bool purgeRaces, CancellationToken cancellationToken)
     {
         var perInstance = targets.GroupBy(t => t.Instance, t => t.Name)
             .Select(names => (Instance: names.Key, Name: names.Distinct().Take(2).Count() == 1 ? names.First() : zone))
@@ -47,13 +47,13 @@ internal sealed class PowerDnsInstances(PowerDnsClientFactory clients, TimeProvi
 
         using var limit = new CancellationTokenSource(FlushTimeout, time);
         using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
-        await Task.WhenAll(perInstance.Select(t => FlushAsync(t.Instance, t.Name, both.Token)));
+        await Task.WhenAll(perInstance.Select(t => FlushAsync(t.Instance, t.Name, purgeRaces, both.Token)));
     }
 
     /// <summary>Waits until every instance serves <paramref name="edit"/>'s outcome; at the deadline, names those that do not.</summary>
-    public async Task ServeAsync(IReadOnlyList<Instance> instances, TxtEdit edit, CancellationToken cancellationToken)
+    public async Task ServeAsync(IReadOnlyList<Instance> instances, TxtEdit edit, bool purgeRaces, CancellationToken cancellationToken)
     {
-        var lagging = (await Task.WhenAll(instances.Select(i => LagAsync(i, edit, cancellationToken)))).OfType<string>().ToList();
+        var lagging = (await Task.WhenAll(instances.Select(i => LagAsync(i, edit, purgeRaces, cancellationToken)))).OfType<string>().ToList();
         if (lagging.Count > 0)
         {
             throw new SolverException($"{lagging.Count} of {instances.Count} PowerDNS instances (field 'instances') did not serve the TXT set of '{edit.Name}' "
@@ -62,7 +62,7 @@ internal sealed class PowerDnsInstances(PowerDnsClientFactory clients, TimeProvi
     }
 
     // Null once the instance serves the outcome; what it last answered if the call's time runs out first.
-    private async Task<string?> LagAsync(Instance instance, TxtEdit edit, CancellationToken cancellationToken)
+    private async Task<string?> LagAsync(Instance instance, TxtEdit edit, bool purgeRaces, CancellationToken cancellationToken)
     {
         var (last, flushFailure) = ("nothing", (string?)null);
         while (true)
@@ -77,7 +77,7 @@ internal sealed class PowerDnsInstances(PowerDnsClientFactory clients, TimeProvi
             {
                 // Stale after the flush: a query raced the purge, or the database has not shown this instance the write yet.
                 last = text;
-                var failure = await FlushAsync(instance, edit.Name, cancellationToken);
+                var failure = await FlushAsync(instance, edit.Name, purgeRaces, cancellationToken);
                 flushFailure = cancellationToken.IsCancellationRequested ? flushFailure : failure;   // keep the last that had an outcome
                 await Task.Delay(PollInterval, time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
@@ -99,8 +99,19 @@ internal sealed class PowerDnsInstances(PowerDnsClientFactory clients, TimeProvi
             : (null, ask.IsCanceled ? $"nothing within {QueryTimeout.TotalSeconds:0} s" : $"an error ({ask.Exception?.InnerException?.Message})");
     }
 
-    // Null when flushed, else why not.
-    private async Task<string?> FlushAsync(Instance instance, string name, CancellationToken cancellationToken)
+    /// <summary>
+    /// Null when flushed, else why not. Before 4.9.12 PowerDNS purges its packet cache before its query cache, so a query
+    /// between the two puts the stale answer back into the packet cache for its TTL; a second purge, once the first is
+    /// done, finds the query cache clean (docs/powerdns.md, "Caches"). Only resolvers asking that very question see the
+    /// stale answer, so the check in <see cref="ServeAsync"/> cannot be relied on to notice it.
+    /// </summary>
+    private async Task<string?> FlushAsync(Instance instance, string name, bool purgeRaces, CancellationToken cancellationToken)
+    {
+        var failure = await FlushOnceAsync(instance, name, cancellationToken);
+        return purgeRaces && failure is null ? await FlushOnceAsync(instance, name, cancellationToken) : failure;
+    }
+
+    private async Task<string?> FlushOnceAsync(Instance instance, string name, CancellationToken cancellationToken)
     {
         var flush = clients.Create(instance.Api).FlushCacheAsync(instance.Api.ServerId, name, cancellationToken);
         await ((Task)flush).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
