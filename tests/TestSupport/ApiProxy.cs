@@ -23,16 +23,22 @@ public sealed class ApiProxy : IAsyncDisposable
     public const string TenantHeader = "X-Tenant";
     public const string Tenant = "qa";
 
+    private static readonly RouteConfig PassThrough = new() { RouteId = "pdns", ClusterId = "pdns", Match = new() { Path = "/{**rest}" } };
+
     private readonly WebApplication _app;
     private int _failuresLeft;
     private (int Status, string Body) _failure;
     private int _requests;
+    private int _patches;
 
     private ApiProxy(WebApplication app) => _app = app;
 
     public Uri Url { get; private set; } = null!;
 
     public int Requests => _requests;
+
+    /// <summary>How many PATCHes (zone writes) reached the proxy.</summary>
+    public int Patches => _patches;
 
     public TimeSpan Delay { get; set; }
 
@@ -43,8 +49,10 @@ public sealed class ApiProxy : IAsyncDisposable
     }
 
     /// <summary>HTTPS with <paramref name="certificate"/>, passing every request, X-API-Key included, to PowerDNS.</summary>
-    public static Task<ApiProxy> StartTlsAsync(PowerDnsServer pdns, X509Certificate2 certificate) =>
-        StartAsync(pdns, certificate, new RouteConfig { RouteId = "pdns", ClusterId = "pdns", Match = new() { Path = "/{**rest}" } }, "", _ => null);
+    public static Task<ApiProxy> StartTlsAsync(PowerDnsServer pdns, X509Certificate2 certificate) => StartAsync(pdns, certificate, PassThrough, "", _ => null);
+
+    /// <summary>Plain HTTP, passing every request to PowerDNS: to count what reaches it.</summary>
+    public static Task<ApiProxy> StartPlainAsync(PowerDnsServer pdns) => StartAsync(pdns, null, PassThrough, "", _ => null);
 
     /// <summary>
     /// Under <see cref="Prefix"/>, HTTPS with <paramref name="certificate"/> or else plain HTTP: answers 401 unless the request
@@ -93,6 +101,11 @@ public sealed class ApiProxy : IAsyncDisposable
     private async Task HandleAsync(HttpContext context, Func<Task> next, Func<HttpRequest, string?> refusal)
     {
         Interlocked.Increment(ref _requests);
+        if (HttpMethods.IsPatch(context.Request.Method))
+        {
+            Interlocked.Increment(ref _patches);
+        }
+
         await Task.Delay(Delay);   // a slow PowerDNS, not synchronisation
         if (refusal(context.Request) is { } reason)
         {

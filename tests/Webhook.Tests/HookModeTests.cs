@@ -8,11 +8,11 @@ public sealed class HookModeTests(DebianPowerDnsServer pdns) : IDisposable
 {
     private readonly string _secrets = Directory.CreateTempSubdirectory("hook-secrets-").FullName;
 
-    private Dictionary<string, string> Environment(string? apiKey = null)
+    private Dictionary<string, string> Environment(string? apiKey = null, Uri? host = null)
     {
         Directory.CreateDirectory(Path.Combine(_secrets, "default", "pdns"));
         File.WriteAllText(Path.Combine(_secrets, "default", "pdns", "api-key"), apiKey ?? pdns.ApiKey);
-        var config = new JsonObject { ["host"] = pdns.ApiUrl.ToString(), ["apiKeySecretRef"] = new JsonObject { ["name"] = "pdns", ["key"] = "api-key" } };
+        var config = new JsonObject { ["host"] = (host ?? pdns.ApiUrl).ToString(), ["apiKeySecretRef"] = new JsonObject { ["name"] = "pdns", ["key"] = "api-key" } };
         return new() { ["PDNS_WEBHOOK_CONFIG"] = config.ToJsonString(), ["PDNS_WEBHOOK_SECRETS_DIR"] = _secrets };
     }
 
@@ -61,6 +61,28 @@ public sealed class HookModeTests(DebianPowerDnsServer pdns) : IDisposable
         probe.Exit.Should().Be(0, "dehydrated refuses to run with a hook that fails an unknown event: {0}", probe.Output);
         clean.Exit.Should().Be(0, clean.Output);
         (await new DnsProbe(pdns.DnsPort).TxtAsync($"_acme-challenge.{domain}.")).IsNxDomain.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task OneCallWithSeveralChallengesWritesThemInOnePatch()
+    {
+        // dehydrated's HOOK_CHAIN passes every challenge of an order in one call: the solver's group commit writes them
+        // together, one PATCH for the deploy and one for the clean-up, as a burst through the server.
+        await using var counting = await ApiProxy.StartPlainAsync(pdns);
+        var environment = Environment(host: counting.Url);
+        var domains = Enumerable.Range(0, 4).Select(_ => UniqueDomain()).ToList();
+        var triples = domains.SelectMany(domain => new[] { domain, "token", $"value-of-{domain}" }).ToArray();
+
+        var deploy = await HookAsync(environment, ["deploy_challenge", .. triples]);
+        var patchesToDeploy = counting.Patches;
+        var served = await Task.WhenAll(domains.Select(domain => new DnsProbe(pdns.DnsPort).TxtAsync($"_acme-challenge.{domain}.")));
+        var clean = await HookAsync(environment, ["clean_challenge", .. triples]);
+
+        deploy.Exit.Should().Be(0, deploy.Output);
+        served.Select(answer => answer.Values.Single()).Should().Equal(domains.Select(domain => $"value-of-{domain}"));
+        patchesToDeploy.Should().Be(1, "four challenges pending together are one write");
+        clean.Exit.Should().Be(0, clean.Output);
+        (counting.Patches - patchesToDeploy).Should().Be(1);
     }
 
     [Fact]
