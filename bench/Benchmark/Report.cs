@@ -33,7 +33,7 @@ internal sealed partial class Report(string load, int cores, Options options, IR
         line($"1 to 4 measure the {(options.Image is null ? "framework-dependent build (--skip-native)" : "image's NativeAOT build")}, reached as the " +
             "aggregator reaches it: HTTPS, HTTP/2 on one kept-alive connection, the front-proxy client certificate, X-Remote-User");
         line($"The floor: the same POSTs (path shape, body size) to the group's resource '{Webhook.NoOpResource}', which the webhook does not " +
-            "serve: TLS, HTTP/2, authentication and authorization, then a 404 without reading the body");
+            "serve: TLS, HTTP/2, authentication and authorization, the body read, then a 404");
         line("");
         line($"1. Overhead: one Present + one CleanUp of a fresh name, ms ({options.Samples} interleaved triples after {options.Warmup} warm-up)");
         line($"{"PowerDNS",-9} {"path",-46} {"p50",7} {"p95",7} {"p99",7}  {"target p50 (floor+direct+0.4)",-30} met");

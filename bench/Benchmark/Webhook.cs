@@ -32,7 +32,7 @@ internal static class Webhook
 
     /// <summary>
     /// A resource of the group that the webhook does not serve: a POST there passes the same TLS, HTTP/2, front-proxy
-    /// authentication and authorization as a solve, then routing answers 404 without reading the body. It is the
+    /// authentication and authorization as a solve, then the body is read and a 404 answered. It is the
     /// transport floor every webhook pays before it does any work.
     /// </summary>
     public const string NoOpResource = "floor";

@@ -22,6 +22,45 @@ public sealed class RequestLimitsTests(DebianPowerDnsServer pdns) : WebhookTest(
     }
 
     [Fact]
+    public async Task RequestsToAResourceNotServedLeaveTheConnectionUsableForSolves()
+    {
+        // An Issuer naming the wrong solver sends its challenges to a resource this webhook does not serve, over the
+        // aggregator's HTTP/2 connection that the good Issuers' solves share. A stream answered before its body is read is
+        // reset, and Kestrel counts reset streams against the connection until the client acknowledges them: past twice
+        // its stream limit (100) it refuses new streams with ENHANCE_YOUR_CALM, solves included.
+        using var aggregator = Webhook.Client(Webhook.Pki.FrontProxyClient, WebhookHarness.CertManager, WebhookHarness.CertManagerGroups);
+        aggregator.DefaultRequestVersion = HttpVersion.Version20;
+        aggregator.DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        var misdirected = Webhook.Body("Present", WebhookHarness.UniqueName(), "v", Webhook.Config(new { padding = new string('x', 64 * 1024) }));
+        var answers = new List<string>();
+
+        for (var wave = 0; wave < 4; wave++)
+        {
+            answers.AddRange(await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => AnswerAsync(
+                aggregator, $"/apis/{WebhookHarness.Group}/v1alpha1/cloudflare", misdirected))));
+        }
+
+        var solves = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => AnswerAsync(
+            aggregator, WebhookHarness.SolverPath, Webhook.Body("Present", WebhookHarness.UniqueName(), "v"))));
+
+        answers.Should().AllBe("404");
+        solves.Should().AllBe("201");
+    }
+
+    private static async Task<string> AnswerAsync(HttpClient client, string path, string body)
+    {
+        try
+        {
+            using var response = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+            return ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (HttpRequestException e)
+        {
+            return e.Message;
+        }
+    }
+
+    [Fact]
     public async Task ATrailingSlashOnTheSolverPathIsStillAResourceReview()
     {
         using var response = await Webhook.PostAsync(Webhook.Body("Present", WebhookHarness.UniqueName(), "v"), path: WebhookHarness.SolverPath + "/");

@@ -20,7 +20,15 @@ internal static class SolverApi
         apis.MapGet($"/{options.GroupName}", () => TypedResults.Ok(Discovery.Group(options)));
         apis.MapGet($"/{options.GroupName}/{Discovery.Version}", () => TypedResults.Ok(Discovery.Resources(options)));
         apis.MapPost($"/{options.GroupName}/{Discovery.Version}/{options.SolverName}", SolveAsync).WithName(SolverEndpoint);
-        apis.MapPost($"/{options.GroupName}/{Discovery.Version}/{{resource}}", (string resource) => Unmatched(resource, options));
+        apis.MapPost($"/{options.GroupName}/{Discovery.Version}/{{resource}}", async (string resource, HttpRequest request) =>
+        {
+            // Read to the end (at most the 3 MiB limit) before answering: a stream answered before its body is read is
+            // reset, and Kestrel refuses every new stream on the connection with ENHANCE_YOUR_CALM once it tracks more
+            // such streams than twice its limit of 100, so an Issuer naming the wrong solver would fail the solves of
+            // the Issuers that share the aggregator's connection with it.
+            await request.Body.CopyToAsync(Stream.Null, request.HttpContext.RequestAborted);
+            return Unmatched(resource, options);
+        });
         return endpoints;
     }
 
