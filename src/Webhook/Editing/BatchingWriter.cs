@@ -81,7 +81,8 @@ internal sealed class BatchingWriter(ZoneEditor editor, IWriteLock writeLock, Pe
         await held.Result.DisposeAsync();
         if (write.IsCompletedSuccessfully)
         {
-            await instances.FlushAsync(batch.SelectMany(b => b.FlushOn.Select(instance => (instance, b.Edit.Name))), editor.ZoneName, EditStrategies.PurgeRaces(editor.Strategy), deadline.Token);
+            var flushes = batch.SelectMany(b => b.FlushOn.Select(instance => (instance, b.Edit.Name)));
+            await instances.FlushAsync(flushes, editor.ZoneName, EditStrategies.PurgeRaces(editor.Strategy), deadline.Token);
         }
 
         foreach (var (_, _, done, _) in batch)

@@ -25,7 +25,8 @@ internal static class EditStrategies
 
     /// <summary>
     /// Whether one cache purge can leave a stale answer behind, as on servers before 4.9.12 and 5.0.1 (docs/powerdns.md,
-    /// "Caches"): those without EXTEND/PRUNE, give or take 5.0.1, which a second purge costs little on.
+    /// "Caches"). Those are the servers without EXTEND/PRUNE, but for 5.0.1, which has the fix and gets the second purge
+    /// anyway: it costs one API call.
     /// </summary>
     public static bool PurgeRaces(EditStrategy strategy) => strategy is EditStrategy.Replace;
 

@@ -33,7 +33,8 @@ internal sealed class PowerDnsInstances(PowerDnsClientFactory clients, TimeProvi
     /// call per name would open as many connections at once as the batch has names, and PowerDNS's API, with a listen
     /// backlog of 10 and a database connection per request, drops their SYNs: 50 names on 2 instances made every flush
     /// take 1.6 s, and 18 of 100 failed (docs/powerdns.md). Best effort: an instance that misses it is flushed again by
-    /// <see cref="ServeAsync"/> when it answers stale. With <paramref name="purgeRaces"/>, each flush is sent twice (<see cref="FlushAsync(Instance, string, bool, CancellationToken)"/>).
+    /// <see cref="ServeAsync"/> when it answers stale. With <paramref name="purgeRaces"/>, each flush is sent twice
+    /// (<see cref="FlushAsync(Instance, string, bool, CancellationToken)"/>).
     /// </summary>
     public async Task FlushAsync(IEnumerable<(Instance Instance, string Name)> targets, string zone, bool purgeRaces, CancellationToken cancellationToken)
     {
@@ -101,9 +102,10 @@ internal sealed class PowerDnsInstances(PowerDnsClientFactory clients, TimeProvi
 
     /// <summary>
     /// Null when flushed, else why not. Before 4.9.12 PowerDNS purges its packet cache before its query cache, so a query
-    /// between the two puts the stale answer back into the packet cache for its TTL; a second purge, once the first is
-    /// done, finds the query cache clean (docs/powerdns.md, "Caches"). Only resolvers asking that very question see the
-    /// stale answer, so the check in <see cref="ServeAsync"/> cannot be relied on to notice it.
+    /// between the two puts the stale answer back into the packet cache for its TTL. A second purge, sent once the first
+    /// has answered, removes it, and the query cache no longer holds the stale answer to rebuild it from (docs/powerdns.md,
+    /// "Caches"). Only resolvers asking that very question (the packet cache keys on the whole query) see the stale
+    /// answer, so the check in <see cref="ServeAsync"/> cannot be relied on to notice it.
     /// </summary>
     private async Task<string?> FlushAsync(Instance instance, string name, bool purgeRaces, CancellationToken cancellationToken)
     {
