@@ -109,13 +109,14 @@ internal sealed class PowerDnsInstances(PowerDnsClientFactory clients, TimeProvi
     /// </summary>
     private async Task<string?> FlushAsync(Instance instance, string name, bool purgeRaces, CancellationToken cancellationToken)
     {
-        var failure = await FlushOnceAsync(instance, name, cancellationToken);
-        return purgeRaces && failure is null ? await FlushOnceAsync(instance, name, cancellationToken) : failure;
+        var api = clients.Create(instance.Api);
+        var failure = await FlushOnceAsync(api, instance, name, cancellationToken);
+        return purgeRaces && failure is null ? await FlushOnceAsync(api, instance, name, cancellationToken) : failure;
     }
 
-    private async Task<string?> FlushOnceAsync(Instance instance, string name, CancellationToken cancellationToken)
+    private static async Task<string?> FlushOnceAsync(IPowerDnsApi api, Instance instance, string name, CancellationToken cancellationToken)
     {
-        var flush = clients.Create(instance.Api).FlushCacheAsync(instance.Api.ServerId, name, cancellationToken);
+        var flush = api.FlushCacheAsync(instance.Api.ServerId, name, cancellationToken);
         await ((Task)flush).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         return flush.IsCompletedSuccessfully ? null : flush.Exception?.InnerException?.Message ?? "no answer in time";
     }
