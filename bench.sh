@@ -4,7 +4,7 @@
 #   1. overhead of Present+CleanUp through the webhook's authenticated HTTPS endpoint vs the transport floor (the same
 #      requests to a resource it does not serve) and the fewest direct PowerDNS calls;
 #   2. bursts of 80 challenges on PowerDNS 4.7.3 and 4.9.18: the webhook vs its floor vs a naive read-modify-write solver
-#      vs one PATCH;
+#      vs one PATCH vs one correct batch (the fewest calls a zone shared with other writers allows);
 #   3. propagation with 'instances' (3 PowerDNS 4.7.3 on one database): Present request to every instance serving it;
 #   4. the scale curve: bursts of 100, 1,000 and 5,000 challenges over 1, 10 and 100 zones of 1,000 TXT RRSets each, on
 #      4.9.18 and 4.7.3 (SQLite) and on 2 instances of 4.9.18 on one PostgreSQL database with 2 webhooks under a Lease,

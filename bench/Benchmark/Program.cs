@@ -38,10 +38,10 @@ try
             overhead.Add(await Overhead.MeasureAsync(webhook, pdns, atomic, options.Samples, options.Warmup));
         }
 
-        foreach (var pdns in new[] { pdns47, pdns49 })
+        foreach (var (pdns, atomic) in new[] { (pdns47, false), (pdns49, true) })
         {
             Console.Error.WriteLine($"bench: bursts on PowerDNS {pdns.Version} ({options.Rounds} rounds)");
-            bursts.AddRange(await Workloads.BurstsAsync(webhook, pdns, options));
+            bursts.AddRange(await Workloads.BurstsAsync(webhook, pdns, atomic, options));
         }
 
         foreach (var underBurst in new[] { false, true })

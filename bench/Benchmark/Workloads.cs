@@ -15,15 +15,17 @@ internal static class Workloads
     public const string Naive = "naive read-modify-write";
     public const string Batched = "one batched PATCH";
     public const string Floor = "no-op floor";
+    public const string Correct = "one correct batch";
 
     /// <summary>
     /// cert-manager's burst: challenges for distinct names in one zone plus several for one name (apex and wildcard
     /// of many certificates), all in flight at once; then all their CleanUps at once. The floor sends the webhook's
     /// requests to its no-op resource: what the transport alone costs for them. Lost values are Presents acknowledged
     /// as done whose value PowerDNS does not hold afterwards (or never got); leftovers are values still there after CleanUp.
+    /// <paramref name="atomic"/>: the server has EXTEND/PRUNE (4.9.12+), which decides what one correct batch is.
     /// </summary>
     public static async Task<(double PresentMs, double CleanUpMs, int Errors, int Lost, int Leftover, string? FirstError)> BurstAsync(
-        string contender, WebhookProcess webhook, PowerDns pdns, string label, (int Names, int Shared) size)
+        string contender, WebhookProcess webhook, PowerDns pdns, string label, (int Names, int Shared) size, bool atomic = false)
     {
         var challenges = Enumerable.Range(0, size.Names).Select(i => (Fqdn: $"_acme-challenge.{label}-n{i}.{PowerDns.Zone}", Key: Key()))
             .Concat(Enumerable.Range(0, size.Shared).Select(_ => (Fqdn: $"_acme-challenge.{label}-shared.{PowerDns.Zone}", Key: Key()))).ToArray();
@@ -36,6 +38,13 @@ internal static class Workloads
                     .Select(g => new DirectCalls.Edit(g.Key, "REPLACE", action == "Present" ? [.. g.Select(c => c.Key)] : []));
                 var started = Stopwatch.GetTimestamp();
                 var error = await DirectCalls.PatchAsync(pdns, edits);
+                return (Stopwatch.GetElapsedTime(started).TotalMilliseconds, [.. challenges.Select(_ => error)]);
+            }
+
+            if (contender == Correct)
+            {
+                var started = Stopwatch.GetTimestamp();
+                var error = await DirectCalls.CorrectBatchAsync(pdns, atomic, action == "Present", challenges);
                 return (Stopwatch.GetElapsedTime(started).TotalMilliseconds, [.. challenges.Select(_ => error)]);
             }
 
@@ -68,16 +77,16 @@ internal static class Workloads
     }
 
     /// <summary>Every contender's bursts on <paramref name="pdns"/>, the rounds interleaved and who goes first rotated.</summary>
-    public static async Task<IEnumerable<BurstResult>> BurstsAsync(WebhookProcess webhook, PowerDns pdns, Options options)
+    public static async Task<IEnumerable<BurstResult>> BurstsAsync(WebhookProcess webhook, PowerDns pdns, bool atomic, Options options)
     {
-        string[] contenders = [Webhook, Floor, Naive, Batched];
+        string[] contenders = [Webhook, Floor, Naive, Batched, Correct];
         var results = contenders.ToDictionary(c => c, _ => new List<(double PresentMs, double CleanUpMs, int Errors, int Lost, int Leftover, string? FirstError)>());
         for (var round = 0; round < options.Rounds; round++)
         {
             for (var i = 0; i < contenders.Length; i++)
             {
                 var contender = contenders[(round + i) % contenders.Length];
-                results[contender].Add(await BurstAsync(contender, webhook, pdns, $"r{round}c{i}v{pdns.Version.Replace('.', '-')}", options.Burst));
+                results[contender].Add(await BurstAsync(contender, webhook, pdns, $"r{round}c{i}v{pdns.Version.Replace('.', '-')}", options.Burst, atomic));
             }
         }
 
