@@ -8,8 +8,9 @@ namespace Webhook.Freshness;
 /// <summary>
 /// One TXT question to one authoritative server, over UDP as ACME validators ask it, again over TCP when the answer is
 /// truncated. Without EDNS: resolvers differ in their EDNS options, and PowerDNS caches each shape of a query apart, so
-/// no one shape would stand for theirs (PowerDnsInstances flushes in a way that leaves none of them stale). Written out (about 80 lines of RFC 1035) rather than taken from a DNS library, so that the NativeAOT
-/// build needs nothing trimming could break, and so the two transports and the timeouts are exactly these.
+/// no one shape would stand for theirs (PowerDnsInstances flushes in a way that leaves none of them stale). Written out
+/// (about 80 lines of RFC 1035) rather than taken from a DNS library, so that the NativeAOT build needs nothing trimming
+/// could break, and so the two transports and the timeouts are exactly these.
 /// </summary>
 internal static class TxtQuery
 {
